@@ -1,0 +1,11 @@
+package main
+
+import "github.com/urfave/cli/v2"
+
+// commands lists every subcommand; pure-Go ones run here, the others are
+// forwarded to nmt-torch.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		torchCommand("env", "print libtorch, CUDA, BLAS and build facts for bug reports"),
+	}
+}
