@@ -1,0 +1,73 @@
+// Package data turns prepared text into batches of token ids: fairseq-style
+// dictionaries, binarized datasets, length-bucketed batching and padding.
+//
+// The pieces, each in its own file:
+//
+//   - Dictionary (dictionary.go): fairseq's Dictionary. Ids 0-3 are <s>,
+//     <pad>, </s>, <unk>; then the symbols of the training text by
+//     descending count, ties in code point order, padded to a multiple of 8
+//     with madeupword0000, ...; saved as fairseq's dict.txt ("symbol count"
+//     per line, specials not written). Encode appends EOS.
+//   - Indexed, IndexedWriter (indexed.go): binarized datasets in fairseq's
+//     mmap format (PREFIX.bin ids, PREFIX.idx header, sizes and offsets),
+//     written atomically and read by mmap with bounds checks.
+//   - LanguagePair (langpair.go): the source and target datasets of a split.
+//   - MakePlan, Plan (batch.go): fairseq's --max-tokens batching: indices
+//     shuffled with a seed, sorted by length, filtered by --max-positions
+//     (dropped pairs counted), grouped so that sentences x longest <=
+//     MaxTokens.
+//   - EpochIterator (iterator.go): batch order shuffled per epoch from
+//     seed+epoch; its IterState (epoch, position) resumes mid-epoch.
+//   - Collate, Batch (collate.go): padded []int64 slices: source left-padded,
+//     target right-padded, PrevOutput = EOS + target shifted right.
+//   - LineReader, AtomicFile (lines.go, atomic.go): line-numbered UTF-8
+//     input whose errors read "file:line: want ..., got ...", and outputs
+//     that appear only when complete.
+//   - Clean (clean.go): Moses clean-corpus-n.perl's rules.
+//
+// Preparation recipes live in subpackages: data/prep (the shared pipeline
+// and `nmt prepare text`), data/iwslt (prepare-iwslt14.sh), data/wmt
+// (prepare-wmt14en2de.sh) and data/synth (the project's own generated
+// German-English corpus).
+//
+// # Prepared directory
+//
+// Every `nmt prepare` command writes one directory, laid out like
+// fairseq-preprocess's destdir plus the text of every stage, for languages
+// SRC and TGT and splits train, valid and test:
+//
+//	raw.SPLIT.LANG              the split before any processing (as extracted
+//	                            from the release: tags removed, pairs dropped
+//	                            by cleaning left out)
+//	tok.SPLIT.LANG              tokenized (and lowercased) text: fairseq's
+//	                            tmp/SPLIT.LANG, what BLEU on tokenized text uses
+//	SPLIT.bpe.LANG              tokenized text with BPE applied ("@@ " marks)
+//	codes                       the joint BPE merges (subword-nmt format)
+//	dict.SRC.txt, dict.TGT.txt  fairseq dictionaries (the same file when joint)
+//	SPLIT.SRC-TGT.LANG.bin/.idx binarized ids (fairseq mmap format)
+//	prepare.json                every setting (languages, tokenizer options,
+//	                            lowercase, merges, cleaning) and every count
+//	                            (pairs kept and dropped per rule, unknown
+//	                            tokens), so translation can apply the same
+//	                            preprocessing; written last
+//
+// A prepare command works in a hidden temporary folder inside the output
+// directory and moves the files in only when all of them are complete,
+// prepare.json last; on an error the temporary folder is removed.
+//
+// # Usage
+//
+//	pair, err := data.OpenLanguagePair("data-bin/iwslt14", "train", "de", "en")
+//	plan, err := pair.Plan(data.DefaultBatchConfig())
+//	it, err := data.NewEpochIterator(plan, seed, true, data.IterState{Epoch: 1})
+//	for {
+//		idx, ok := it.Next()
+//		if !ok {
+//			it.NextEpoch()
+//			continue
+//		}
+//		b := pair.Batch(idx) // b.Source [b.B, b.S], b.Target [b.B, b.T]
+//		_ = b
+//		// save it.State() with checkpoints to resume mid-epoch
+//	}
+package data
