@@ -26,13 +26,13 @@ func (c CleanConfig) Validate() error {
 type CleanReason int
 
 const (
-	CleanKept        CleanReason = iota
-	CleanEmpty                   // a side is empty after white space is normalised
-	CleanTooLong                 // a side has more than Max tokens
-	CleanTooShort                // a side has fewer than Min tokens
-	CleanRatio                   // one side is more than Ratio times longer
-	CleanLongWord                // a token has more than MaxWordLength characters
-	CleanOverlongLine            // a line was longer than MaxLineBytes (our rule)
+	CleanKept         CleanReason = iota
+	CleanEmpty                    // a side is empty after white space is normalised
+	CleanTooLong                  // a side has more than Max tokens
+	CleanTooShort                 // a side has fewer than Min tokens
+	CleanRatio                    // one side is more than Ratio times longer
+	CleanLongWord                 // a token has more than MaxWordLength characters
+	CleanOverlongLine             // a line was longer than MaxLineBytes (our rule)
 	numCleanReasons
 )
 
