@@ -189,7 +189,7 @@ func (p *pipeline) extract() error {
 		if in.TokenizeOnly {
 			st.NormalizePunctuation, st.RemoveNonPrinting = false, false
 		}
-		procS, procT := st.lineFunc(p.cfg.SrcLang), st.lineFunc(p.cfg.TgtLang)
+		procS, procT := st.LineFunc(p.cfg.SrcLang), st.LineFunc(p.cfg.TgtLang)
 		if _, dup := p.rep.RawPairs[in.Split]; dup {
 			return fmt.Errorf("prep: split %q given twice", in.Split)
 		}

@@ -2,10 +2,10 @@ package prep
 
 import "github.com/fixup-nmt/nmt/text"
 
-// lineFunc returns the text steps of s for one side, in the recipes'
+// LineFunc returns the text steps of s for one side, in the recipes'
 // order: normalise punctuation, remove non-printing characters, tokenize,
 // lowercase. It is safe for concurrent use.
-func (s Settings) lineFunc(lang string) func(string) string {
+func (s Settings) LineFunc(lang string) func(string) string {
 	var tok *text.Tokenizer
 	if s.Tokenize {
 		tok = text.NewTokenizer(lang, text.TokenizerOptions{Aggressive: s.Aggressive, NoEscape: s.NoEscape})
