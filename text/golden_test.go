@@ -1,0 +1,117 @@
+package text
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// readLines reads a testdata file as lines split at "\n" only, so a CR or
+// other white space in a line stays part of it.
+func readLines(t testing.TB, name string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+// checkGolden runs f on every line of testdata/in and compares the result
+// with testdata/golden, which holds "in:" and "out:" lines per case so
+// that it reads as a table. With -update it rewrites the golden file.
+func checkGolden(t *testing.T, in, golden string, f func(string) string) {
+	t.Helper()
+	var b strings.Builder
+	for _, line := range readLines(t, in) {
+		b.WriteString("in:  " + line + "\n")
+		b.WriteString("out: " + f(line) + "\n\n")
+	}
+	got := b.String()
+	path := filepath.Join("testdata", golden)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got == string(want) {
+		return
+	}
+	gotL, wantL := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(gotL) || i < len(wantL); i++ {
+		var g, w string
+		if i < len(gotL) {
+			g = gotL[i]
+		}
+		if i < len(wantL) {
+			w = wantL[i]
+		}
+		if g != w {
+			t.Errorf("%s:%d:\n got %q\nwant %q", path, i+1, g, w)
+			return
+		}
+	}
+}
+
+func TestTokenizeGolden(t *testing.T) {
+	tests := []struct {
+		golden, in, lang string
+		opt              TokenizerOptions
+	}{
+		{"tokenize.en.golden", "tokenize.en.in", "en", TokenizerOptions{}},
+		{"tokenize.en.a.golden", "tokenize.en.in", "en", TokenizerOptions{Aggressive: true}},
+		{"tokenize.en.noescape.golden", "tokenize.en.in", "en", TokenizerOptions{NoEscape: true}},
+		{"tokenize.de.golden", "tokenize.de.in", "de", TokenizerOptions{}},
+		{"tokenize.de.a.golden", "tokenize.de.in", "de", TokenizerOptions{Aggressive: true}},
+		{"tokenize.fr.golden", "tokenize.xx.in", "fr", TokenizerOptions{}},
+		{"tokenize.fi.golden", "tokenize.xx.in", "fi", TokenizerOptions{}},
+		{"tokenize.ca.golden", "tokenize.xx.in", "ca", TokenizerOptions{}},
+		{"tokenize.tdt.golden", "tokenize.xx.in", "tdt", TokenizerOptions{}},
+		{"tokenize.xx.golden", "tokenize.xx.in", "xx", TokenizerOptions{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			tok := NewTokenizer(tt.lang, tt.opt)
+			checkGolden(t, tt.in, tt.golden, tok.Tokenize)
+		})
+	}
+}
+
+func TestDetokenizeGolden(t *testing.T) {
+	for _, lang := range []string{"en", "de", "fr", "it", "cs", "fi"} {
+		t.Run(lang, func(t *testing.T) {
+			checkGolden(t, "detokenize.in", "detokenize."+lang+".golden", NewDetokenizer(lang).Detokenize)
+		})
+	}
+	t.Run("en-u", func(t *testing.T) {
+		d := NewDetokenizerWith("en", DetokenizerOptions{UppercaseFirst: true})
+		checkGolden(t, "detokenize.in", "detokenize.en.u.golden", d.Detokenize)
+	})
+}
+
+func TestNormalizeGolden(t *testing.T) {
+	for _, lang := range []string{"en", "de", "cs"} {
+		t.Run(lang, func(t *testing.T) {
+			checkGolden(t, "normalize.in", "normalize."+lang+".golden", func(s string) string {
+				return NormalizePunctuation(s, lang)
+			})
+		})
+	}
+	t.Run("en-penn", func(t *testing.T) {
+		checkGolden(t, "normalize.in", "normalize.en.penn.golden", func(s string) string {
+			return NormalizePunctuationPenn(s, "en")
+		})
+	})
+	t.Run("nonprinting", func(t *testing.T) {
+		checkGolden(t, "normalize.in", "nonprinting.golden", RemoveNonPrinting)
+	})
+}
