@@ -1,0 +1,212 @@
+package bleu
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// BLEU scores hypotheses against references that it has tokenized once,
+// so that several systems can be scored against the same references.
+type BLEU struct {
+	cfg   Config
+	tok   Tokenizer
+	refs  []refSegment
+	nrefs string
+}
+
+// refSegment holds the tokenized non-empty references of one segment.
+type refSegment struct {
+	toks [][]string
+}
+
+// SegmentError reports a problem with one segment (numbered from 1).
+type SegmentError struct {
+	Segment int
+	Msg     string
+}
+
+func (e *SegmentError) Error() string { return fmt.Sprintf("segment %d: %s", e.Segment, e.Msg) }
+
+// New prepares BLEU for the reference streams refs: refs[k][i] is the k-th
+// reference of segment i. An empty reference is ignored, as in sacreBLEU,
+// and the signature then says nrefs:var; a segment whose references are
+// all empty is an error (a *SegmentError).
+func New(refs [][]string, cfg Config) (*BLEU, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	tok, _ := NewTokenizer(cfg.tokenizer())
+	b := &BLEU{cfg: cfg, tok: tok}
+	segs, nrefs, err := collectRefs(refs)
+	if err != nil {
+		return nil, err
+	}
+	b.nrefs = nrefs
+	b.refs = make([]refSegment, len(segs))
+	parallel(len(segs), func(lo, hi int, _ *scratch) {
+		for i := lo; i < hi; i++ {
+			toks := make([][]string, len(segs[i]))
+			for k, r := range segs[i] {
+				toks[k] = pyFields(nil, b.preprocess(r))
+			}
+			b.refs[i].toks = toks
+		}
+	})
+	return b, nil
+}
+
+// collectRefs transposes reference streams into per-segment lists of
+// non-empty references and works out the nrefs signature field.
+func collectRefs(refs [][]string) ([][]string, string, error) {
+	if len(refs) == 0 {
+		return nil, "", fmt.Errorf("bleu: no references")
+	}
+	n := len(refs[0])
+	for k, r := range refs {
+		if len(r) != n {
+			return nil, "", fmt.Errorf("bleu: reference stream %d has %d segments, stream 1 has %d", k+1, len(r), n)
+		}
+	}
+	segs := make([][]string, n)
+	counts := map[int]bool{}
+	for i := range n {
+		var lines []string
+		for _, r := range refs {
+			if r[i] != "" {
+				lines = append(lines, r[i])
+			}
+		}
+		if len(lines) == 0 {
+			return nil, "", &SegmentError{Segment: i + 1, Msg: "every reference is empty (sacreBLEU rejects this too)"}
+		}
+		counts[len(lines)] = true
+		segs[i] = lines
+	}
+	nrefs := "var"
+	if len(counts) == 1 {
+		for c := range counts {
+			nrefs = strconv.Itoa(c)
+		}
+	}
+	if n == 0 {
+		nrefs = strconv.Itoa(len(refs))
+	}
+	return segs, nrefs, nil
+}
+
+// preprocess lowercases (optionally), strips trailing whitespace and
+// tokenizes, like sacreBLEU's BLEU._preprocess_segment.
+func (b *BLEU) preprocess(s string) string {
+	if b.cfg.Lowercase {
+		s = pyLower(s)
+	}
+	return b.tok.Tokenize(pyRstrip(s))
+}
+
+// Len returns the number of segments.
+func (b *BLEU) Len() int { return len(b.refs) }
+
+// Signature returns the signature of scores computed by b.
+func (b *BLEU) Signature() Signature { return b.cfg.signature(b.nrefs) }
+
+// Name returns "BLEU".
+func (b *BLEU) Name() string { return "BLEU" }
+
+// Stats returns the statistics of every segment of hyps.
+func (b *BLEU) Stats(hyps []string) ([]Stats, error) {
+	if len(hyps) != len(b.refs) {
+		return nil, fmt.Errorf("bleu: %d hypotheses for %d reference segments", len(hyps), len(b.refs))
+	}
+	out := make([]Stats, len(hyps))
+	parallel(len(hyps), func(lo, hi int, s *scratch) {
+		for i := lo; i < hi; i++ {
+			out[i] = b.segment(s, hyps[i], &b.refs[i])
+		}
+	})
+	return out, nil
+}
+
+// segment computes the statistics of one hypothesis.
+func (b *BLEU) segment(s *scratch, hyp string, ref *refSegment) Stats {
+	clear(s.ids)
+	s.words = pyFields(s.words[:0], b.preprocess(hyp))
+	var lens [8]int
+	refLens := lens[:0]
+	for _, toks := range ref.toks {
+		refLens = append(refLens, len(toks))
+	}
+	uni := seqs(&s.refUni, refLens...)
+	prev := seqs(&s.refPrev, refLens...)
+	for k, toks := range ref.toks {
+		uni[k] = s.intern(uni[k][:0], toks)
+	}
+	s.hypUni = s.intern(s.hypUni[:0], s.words)
+	s.hypPrev = resize(s.hypPrev, len(s.hypUni))
+	st := Stats{HypLen: len(s.hypUni), RefLen: closestRefLen(len(s.hypUni), refLens)}
+	t := &s.table
+	for n := 1; n <= MaxOrder && n <= st.HypLen; n++ {
+		size := nOf(st.HypLen, n)
+		for _, l := range refLens {
+			size += nOf(l, n)
+		}
+		t.reset(size)
+		for k := range uni {
+			t.addRef(uni[k], prev[k], n, int32(k))
+		}
+		st.Total[n-1], st.Correct[n-1] = t.addHyp(s.hypUni, s.hypPrev, n)
+	}
+	return st
+}
+
+// Score computes BLEU from summed statistics.
+func (b *BLEU) Score(s Stats) Score {
+	sc := b.cfg.compute(s)
+	sc.Signature = b.Signature()
+	return sc
+}
+
+// Corpus computes corpus BLEU for hyps.
+func (b *BLEU) Corpus(hyps []string) (Score, error) {
+	st, err := b.Stats(hyps)
+	if err != nil {
+		return Score{}, err
+	}
+	var sum Stats
+	for _, s := range st {
+		sum.Add(s)
+	}
+	return b.Score(sum), nil
+}
+
+// Corpus computes corpus BLEU of hyps against the reference streams refs
+// (refs[k][i] is the k-th reference of segment i).
+func Corpus(hyps []string, refs [][]string, cfg Config) (Score, error) {
+	b, err := New(refs, cfg)
+	if err != nil {
+		return Score{}, err
+	}
+	return b.Corpus(hyps)
+}
+
+// Sentence computes BLEU for one hypothesis against its references, as
+// sacreBLEU's sentence_score does. Use SentenceConfig for sacreBLEU's
+// sentence_bleu defaults.
+func Sentence(hyp string, refs []string, cfg Config) (Score, error) {
+	streams := make([][]string, len(refs))
+	for k, r := range refs {
+		streams[k] = []string{r}
+	}
+	return Corpus([]string{hyp}, streams, cfg)
+}
+
+// Tokenize returns the tokens BLEU counts for s under cfg (lowercasing
+// included), joined by spaces.
+func Tokenize(s string, cfg Config) (string, error) {
+	if err := cfg.Validate(); err != nil {
+		return "", err
+	}
+	b := &BLEU{cfg: cfg}
+	b.tok, _ = NewTokenizer(cfg.tokenizer())
+	return strings.Join(pyFields(nil, b.preprocess(s)), " "), nil
+}

@@ -1,0 +1,273 @@
+package bleu
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// CHRF scores hypotheses with chrF or chrF++ against references prepared
+// once.
+type CHRF struct {
+	cfg   CHRFConfig
+	refs  [][]chrfRef
+	nrefs string
+}
+
+// chrfRef is one reference of one segment, ready for matching.
+type chrfRef struct {
+	chars []rune   // characters, whitespace removed unless cfg.Whitespace
+	words []string // chrF++ words, punctuation split off
+}
+
+// CHRFScore is a chrF score.
+type CHRFScore struct {
+	Name      string // "chrF2", "chrF2++"
+	Score     float64
+	Signature Signature
+	Mean, CI  float64 // bootstrap estimate, printed when Mean > 0
+}
+
+// Line returns the printable form of s.
+func (s CHRFScore) Line() Line {
+	return Line{Name: s.Name, Score: s.Score, Mean: s.Mean, CI: s.CI, Signature: s.Signature}
+}
+
+// String returns sacreBLEU's score line with two decimals.
+func (s CHRFScore) String() string { return s.Line().Text(2, false) }
+
+// NewCHRF prepares chrF for the reference streams refs (refs[k][i] is the
+// k-th reference of segment i); empty references are handled as in New.
+func NewCHRF(refs [][]string, cfg CHRFConfig) (*CHRF, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	segs, nrefs, err := collectRefs(refs)
+	if err != nil {
+		return nil, err
+	}
+	c := &CHRF{cfg: cfg, nrefs: nrefs, refs: make([][]chrfRef, len(segs))}
+	parallel(len(segs), func(lo, hi int, _ *scratch) {
+		for i := lo; i < hi; i++ {
+			rs := make([]chrfRef, len(segs[i]))
+			for k, r := range segs[i] {
+				r = c.preprocess(r)
+				rs[k].chars = c.chars(nil, r)
+				if cfg.WordOrder > 0 {
+					rs[k].words = splitPunct(nil, r)
+				}
+			}
+			c.refs[i] = rs
+		}
+	})
+	return c, nil
+}
+
+func (c *CHRF) preprocess(s string) string {
+	if c.cfg.Lowercase {
+		return pyLower(s)
+	}
+	return s
+}
+
+// chars appends the characters of s that chrF counts.
+func (c *CHRF) chars(dst []rune, s string) []rune {
+	for _, r := range s {
+		if !c.cfg.Whitespace && isPySpace(r) {
+			continue
+		}
+		dst = append(dst, r)
+	}
+	return dst
+}
+
+// punctuation is Python's string.punctuation.
+const punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+func isPunctByte(c byte) bool {
+	for i := 0; i < len(punctuation); i++ {
+		if punctuation[i] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// splitPunct splits s into chrF++ words: whitespace-separated words of
+// more than one character lose a final punctuation mark, or else an
+// initial one, as separate words. "(hi)" becomes "(hi" and ")".
+func splitPunct(dst []string, s string) []string {
+	for _, w := range pyFields(nil, s) {
+		if utf8.RuneCountInString(w) == 1 {
+			dst = append(dst, w)
+			continue
+		}
+		if last := w[len(w)-1]; isPunctByte(last) {
+			dst = append(dst, w[:len(w)-1], w[len(w)-1:])
+		} else if isPunctByte(w[0]) {
+			dst = append(dst, w[:1], w[1:])
+		} else {
+			dst = append(dst, w)
+		}
+	}
+	return dst
+}
+
+// Len returns the number of segments.
+func (c *CHRF) Len() int { return len(c.refs) }
+
+// Name returns "chrF2" or "chrF2++" and so on.
+func (c *CHRF) Name() string { return c.cfg.Name() }
+
+// Signature returns the signature of scores computed by c.
+func (c *CHRF) Signature() Signature { return c.cfg.signature(c.nrefs) }
+
+// width is the number of statistics per segment.
+func (c *CHRF) width() int { return 3 * (c.cfg.CharOrder + c.cfg.WordOrder) }
+
+// Stats returns the statistics of every segment of hyps: for each segment
+// those against the reference with the best chrF (the first on ties).
+func (c *CHRF) Stats(hyps []string) ([]CHRFStats, error) {
+	if len(hyps) != len(c.refs) {
+		return nil, fmt.Errorf("bleu: %d hypotheses for %d reference segments", len(hyps), len(c.refs))
+	}
+	w := c.width()
+	flat := make([]int64, w*len(hyps))
+	parallel(len(hyps), func(lo, hi int, s *scratch) {
+		for i := lo; i < hi; i++ {
+			c.segment(s, hyps[i], c.refs[i], flat[i*w:(i+1)*w])
+		}
+	})
+	out := make([]CHRFStats, len(hyps))
+	ints := make([]int, len(flat))
+	for i, v := range flat {
+		ints[i] = int(v)
+	}
+	for i := range out {
+		out[i] = CHRFStats(ints[i*w : (i+1)*w : (i+1)*w])
+	}
+	return out, nil
+}
+
+// segment writes the statistics of hyp against its best reference to dst.
+func (c *CHRF) segment(s *scratch, hyp string, refs []chrfRef, dst []int64) {
+	hyp = c.preprocess(hyp)
+	s.hyp = c.chars(s.hyp[:0], hyp)
+	if c.cfg.WordOrder > 0 {
+		s.words = splitPunct(s.words[:0], hyp)
+	}
+	if len(refs) == 1 {
+		c.match(s, &refs[0], dst)
+		return
+	}
+	var tmp [3 * 10]int64
+	cur := tmp[:len(dst)]
+	best := -1.0
+	for k := range refs {
+		clear(cur)
+		c.match(s, &refs[k], cur)
+		if f := c.cfg.fscore(cur); f > best {
+			best = f
+			copy(dst, cur)
+		}
+	}
+}
+
+// match writes the [hyp, ref, match] counts of every order for the
+// hypothesis in s against ref.
+func (c *CHRF) match(s *scratch, ref *chrfRef, dst []int64) {
+	nc := c.cfg.CharOrder
+	ru := seqs(&s.refUni, len(ref.chars))[0]
+	for i, r := range ref.chars {
+		ru[i] = uint32(r)
+	}
+	rp := seqs(&s.refPrev, len(ref.chars))[0]
+	s.hypUni = resize(s.hypUni, len(s.hyp))
+	for i, r := range s.hyp {
+		s.hypUni[i] = uint32(r)
+	}
+	s.hypPrev = resize(s.hypPrev, len(s.hyp))
+	c.orders(s, ru, rp, nc, dst)
+	nw := c.cfg.WordOrder
+	if nw == 0 {
+		return
+	}
+	clear(s.ids)
+	ru = s.intern(ru[:0], ref.words)
+	rp = resize(rp, len(ru))
+	s.hypUni = s.intern(s.hypUni[:0], s.words)
+	s.hypPrev = resize(s.hypPrev, len(s.hypUni))
+	s.refUni[0], s.refPrev[0] = ru, rp
+	c.orders(s, ru, rp, nw, dst[3*nc:])
+}
+
+// orders counts orders 1..maxN of the reference n-grams (unigram ids ru,
+// scratch rp) against those of the hypothesis in s, writing [hyp, ref,
+// match] triples to dst.
+func (c *CHRF) orders(s *scratch, ru, rp []uint32, maxN int, dst []int64) {
+	t := &s.table
+	for n := 1; n <= maxN; n++ {
+		nRef, nHyp := nOf(len(ru), n), nOf(len(s.hypUni), n)
+		if nRef == 0 || nHyp == 0 {
+			// No n-gram on one side: nothing matches at this or any
+			// higher order.
+			for ; n <= maxN; n++ {
+				setTriple(dst[3*(n-1):], int64(nOf(len(s.hypUni), n)), int64(nOf(len(ru), n)), 0)
+			}
+			return
+		}
+		t.reset(nRef + nHyp)
+		t.addRef(ru, rp, n, 0)
+		tot, m := t.addHyp(s.hypUni, s.hypPrev, n)
+		setTriple(dst[3*(n-1):], int64(tot), int64(nRef), int64(m))
+	}
+}
+
+// setTriple stores one order's counts. sacreBLEU reports a hypothesis
+// count of 0 when the reference has no n-gram of that order.
+func setTriple(dst []int64, nHyp, nRef, nMatch int64) {
+	if nRef == 0 {
+		nHyp = 0
+	}
+	dst[0], dst[1], dst[2] = nHyp, nRef, nMatch
+}
+
+// Score computes chrF from summed statistics.
+func (c *CHRF) Score(st CHRFStats) CHRFScore {
+	v := make([]int64, len(st))
+	for i, x := range st {
+		v[i] = int64(x)
+	}
+	return CHRFScore{Name: c.Name(), Score: c.cfg.fscore(v), Signature: c.Signature()}
+}
+
+// Corpus computes corpus chrF for hyps.
+func (c *CHRF) Corpus(hyps []string) (CHRFScore, error) {
+	st, err := c.Stats(hyps)
+	if err != nil {
+		return CHRFScore{}, err
+	}
+	sum := make(CHRFStats, c.width())
+	for _, s := range st {
+		sum.Add(s)
+	}
+	return c.Score(sum), nil
+}
+
+// CorpusCHRF computes corpus chrF of hyps against the reference streams
+// refs.
+func CorpusCHRF(hyps []string, refs [][]string, cfg CHRFConfig) (CHRFScore, error) {
+	c, err := NewCHRF(refs, cfg)
+	if err != nil {
+		return CHRFScore{}, err
+	}
+	return c.Corpus(hyps)
+}
+
+// SentenceCHRF computes chrF for one hypothesis against its references.
+func SentenceCHRF(hyp string, refs []string, cfg CHRFConfig) (CHRFScore, error) {
+	streams := make([][]string, len(refs))
+	for k, r := range refs {
+		streams[k] = []string{r}
+	}
+	return CorpusCHRF([]string{hyp}, streams, cfg)
+}

@@ -1,0 +1,127 @@
+package bleu
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// CHRFConfig holds the chrF settings; each one appears in the signature.
+type CHRFConfig struct {
+	CharOrder int // character n-gram order, 1..6 (default 6)
+	WordOrder int // word n-gram order, 0..4; 2 gives chrF++ (default 0)
+	Beta      int // weight of recall against precision (default 2)
+	// Lowercase makes the comparison case-insensitive.
+	Lowercase bool
+	// Whitespace keeps whitespace inside character n-grams.
+	Whitespace bool
+	// EpsSmoothing averages per-order F-scores with a tiny epsilon for
+	// empty orders, like chrF++.py, NLTK and Moses. Off (sacreBLEU's
+	// default) it averages precision and recall over the orders that
+	// have n-grams on both sides ("effective order").
+	EpsSmoothing bool
+	// Version is the version field of the signature; "" means
+	// DefaultVersion.
+	Version string
+}
+
+// DefaultCHRFConfig returns sacreBLEU's chrF2 defaults.
+func DefaultCHRFConfig() CHRFConfig {
+	return CHRFConfig{CharOrder: 6, WordOrder: 0, Beta: 2}
+}
+
+// Validate reports settings this implementation does not support.
+func (c CHRFConfig) Validate() error {
+	if c.CharOrder < 1 || c.CharOrder > 6 {
+		return fmt.Errorf("bleu: chrF character order %d not supported (want 1..6)", c.CharOrder)
+	}
+	if c.WordOrder < 0 || c.WordOrder > 4 {
+		return fmt.Errorf("bleu: chrF word order %d not supported (want 0..4)", c.WordOrder)
+	}
+	if c.Beta < 0 {
+		return fmt.Errorf("bleu: chrF beta %d is negative", c.Beta)
+	}
+	return nil
+}
+
+// Name returns "chrF2", or "chrF2++" for word order 2.
+func (c CHRFConfig) Name() string {
+	return "chrF" + strconv.Itoa(c.Beta) + strings.Repeat("+", c.WordOrder)
+}
+
+func (c CHRFConfig) signature(nrefs string) Signature {
+	var s Signature
+	s.set("nrefs", nrefs)
+	cs := "mixed"
+	if c.Lowercase {
+		cs = "lc"
+	}
+	s.set("case", cs)
+	s.set("eff", yesNo(!c.EpsSmoothing))
+	s.set("nc", strconv.Itoa(c.CharOrder))
+	s.set("nw", strconv.Itoa(c.WordOrder))
+	s.set("space", yesNo(c.Whitespace))
+	v := c.Version
+	if v == "" {
+		v = DefaultVersion
+	}
+	s.set("version", v)
+	return s
+}
+
+// CHRFStats are chrF's sufficient statistics: for each character order and
+// then each word order, the hypothesis n-gram count, the reference n-gram
+// count and the matched count, in that order.
+type CHRFStats []int
+
+// Add adds o to s; both must come from the same configuration.
+func (s CHRFStats) Add(o CHRFStats) {
+	for i, v := range o {
+		s[i] += v
+	}
+}
+
+// fscore is sacreBLEU's CHRF._compute_f_score: the same operations in the
+// same order, so the same float64 result.
+func (c CHRFConfig) fscore(st []int64) float64 {
+	const eps = 1e-16
+	order := c.CharOrder + c.WordOrder
+	factor := float64(c.Beta * c.Beta)
+	score, avgPrec, avgRec, eff := 0.0, 0.0, 0.0, 0
+	for i := range order {
+		nHyp, nRef, nMatch := st[3*i], st[3*i+1], st[3*i+2]
+		prec, rec := eps, eps
+		if nHyp > 0 {
+			prec = float64(nMatch) / float64(nHyp)
+		}
+		if nRef > 0 {
+			rec = float64(nMatch) / float64(nRef)
+		}
+		denom := factor*prec + rec
+		if denom > 0 {
+			score += (1 + factor) * prec * rec / denom
+		} else {
+			score += eps
+		}
+		if nHyp > 0 && nRef > 0 {
+			avgPrec += prec
+			avgRec += rec
+			eff++
+		}
+	}
+	if c.EpsSmoothing {
+		return 100 * score / float64(order)
+	}
+	if eff == 0 {
+		avgPrec, avgRec = 0, 0
+	} else {
+		avgPrec /= float64(eff)
+		avgRec /= float64(eff)
+	}
+	if avgPrec+avgRec == 0 {
+		return 0
+	}
+	score = (1 + factor) * avgPrec * avgRec
+	score /= factor*avgPrec + avgRec
+	return 100 * score
+}
