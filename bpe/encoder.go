@@ -41,7 +41,7 @@ type Encoder struct {
 	rank        map[uint64]int32 // pair of symbol ids -> rank of its first merge
 	left, right []int32          // by rank: the pair's symbols
 	merged      []int32          // by rank: the merged symbol
-	rev    map[string]Pair  // merged string -> the pair that made it (vocabulary)
+	rev         map[string]Pair  // merged string -> the pair that made it (vocabulary)
 
 	vocab map[string]bool
 	gloss *glossaries

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -52,6 +53,13 @@ type LearnOptions struct {
 // learn_bpe.py fails on a vocabulary in which no word has two characters;
 // Learn returns codes without merges.
 func Learn(counts map[string]int, opt LearnOptions) (*Codes, error) {
+	return learn(counts, opt, false)
+}
+
+// learn is Learn; exact keeps exact counts of every pair instead of
+// learn_bpe.py's pruned statistics, which tests use to show where the two
+// differ.
+func learn(counts map[string]int, opt LearnOptions, exact bool) (*Codes, error) {
 	if opt.Merges < 0 {
 		return nil, fmt.Errorf("bpe: Merges %d is negative", opt.Merges)
 	}
@@ -87,6 +95,7 @@ func Learn(counts map[string]int, opt LearnOptions) (*Codes, error) {
 		return strings.Compare(a.w, b.w)
 	})
 	l := newLearner(len(words))
+	l.exact = exact
 	for _, wc := range words {
 		l.addWord(wc.w, int64(wc.n))
 	}
@@ -142,6 +151,9 @@ func (l *learner) run(merges int, minFreq int64, emit func(i int, p int32, freq 
 		maxCount = max(maxCount, v)
 	}
 	threshold := float64(maxCount) / 10
+	if l.exact {
+		threshold = math.Inf(-1) // nothing is ever pruned
+	}
 	l.rebuildHeap()
 	for i := 0; i < merges; i++ {
 		best := l.top()

@@ -8,6 +8,8 @@ import (
 // learner holds the state of one Learn call. Symbols, words and pairs are
 // numbered; a pair's number indexes the per-pair slices.
 type learner struct {
+	exact bool // see learn
+
 	syms  []string         // symbol strings, "</w>" included
 	symID map[string]int32 // inverse of syms
 	ws    []bool           // symbol holds a character that Python's \s matches
