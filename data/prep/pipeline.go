@@ -193,8 +193,18 @@ func (p *pipeline) extract() error {
 		if _, dup := p.rep.RawPairs[in.Split]; dup {
 			return fmt.Errorf("prep: split %q given twice", in.Split)
 		}
-		if in.Split == "valid" && p.cfg.ValidEvery > 0 {
-			return errors.New("prep: want either a valid input or valid-every, got both")
+		if in.Split == "valid" && (p.cfg.ValidEvery > 0 || p.cfg.ValidSize > 0) {
+			return errors.New("prep: want either a valid input or valid-every/valid-size, got both")
+		}
+		if in.Split == "test" && p.cfg.TestSize > 0 {
+			return errors.New("prep: want either a test input or test-size, got both")
+		}
+		var holdout []string
+		if in.Split == "train" && p.cfg.ValidSize+p.cfg.TestSize > 0 {
+			var err error
+			if holdout, err = p.holdout(in); err != nil {
+				return err
+			}
 		}
 		p.rep.Inputs[in.Split] = in.Files
 		if _, err := get(in.Split); err != nil {
@@ -221,6 +231,20 @@ func (p *pipeline) extract() error {
 			})
 			for i, pr := range chunk {
 				nRaw++
+				if holdout != nil && holdout[nRaw-1] != "" {
+					if pr.Overlong {
+						dropped["overlong_line"]++
+						continue
+					}
+					sw, err := get(holdout[nRaw-1])
+					if err != nil {
+						return err
+					}
+					if err := sw.write(pr.Src, pr.Tgt, tok[i][0], tok[i][1]); err != nil {
+						return err
+					}
+					continue
+				}
 				if pr.Overlong {
 					if in.Split != "train" {
 						return fmt.Errorf("%s: want lines of at most %d bytes in %s data, got a longer one", pr.Where, data.MaxLineBytes, in.Split)
@@ -308,6 +332,42 @@ func (p *pipeline) extract() error {
 	writers = nil
 	sort.SliceStable(p.splits, func(i, j int) bool { return splitRank(p.splits[i]) < splitRank(p.splits[j]) })
 	return errors.Join(errs...)
+}
+
+// holdout counts the pairs of in and draws ValidSize + TestSize of them
+// with SplitSeed: the result maps a raw pair number to "valid", "test" or
+// "" (train).
+func (p *pipeline) holdout(in Input) ([]string, error) {
+	r, err := in.Open()
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for {
+		_, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		n++
+	}
+	r.Close()
+	v, t := p.cfg.ValidSize, p.cfg.TestSize
+	if n <= v+t {
+		return nil, fmt.Errorf("%s: want more than %d pairs to hold out %d valid and %d test pairs, got %d", inputName(in), v+t, v, t, n)
+	}
+	tag := make([]string, n)
+	for i, k := range data.Permutation(n, p.cfg.SplitSeed)[:v+t] {
+		if i < v {
+			tag[k] = "valid"
+		} else {
+			tag[k] = "test"
+		}
+	}
+	return tag, nil
 }
 
 func splitRank(s string) int {

@@ -65,12 +65,12 @@ func (s *SegReader) Read() (string, int, error) {
 				return "", n, fmt.Errorf("%s:%d: want </seg> closing the <seg> of line %d, got end of file", s.name, s.lr.Line()+1, n)
 			}
 			l := s.lr.Text()
+			if strings.Contains(l, "<seg") {
+				return "", n, fmt.Errorf("%s:%d: want </seg> closing the <seg> of line %d, got %q", s.name, s.lr.Line(), n, clip(l))
+			}
 			if i := strings.Index(l, "</seg>"); i >= 0 {
 				parts = append(parts, l[:i])
 				break
-			}
-			if strings.Contains(l, "<seg") {
-				return "", n, fmt.Errorf("%s:%d: want </seg> closing the <seg> of line %d, got %q", s.name, s.lr.Line(), n, clip(l))
 			}
 			parts = append(parts, l)
 		}

@@ -35,6 +35,14 @@ type Settings struct {
 	// 1, after tok-stage cleaning) to valid, as the recipes' awk NR%N==0.
 	ValidEvery int `json:"valid_every,omitempty"`
 
+	// ValidSize and TestSize > 0 hold out that many training pairs, drawn
+	// at random with SplitSeed (a seeded permutation of the raw pair
+	// numbers), as valid and test; held-out pairs keep their file order
+	// and are not cleaned.
+	ValidSize int   `json:"valid_size,omitempty"`
+	TestSize  int   `json:"test_size,omitempty"`
+	SplitSeed int64 `json:"split_seed,omitempty"`
+
 	// Merges is the number of joint BPE merges learned on train (both
 	// sides); 0: no BPE. MinFrequency is subword-nmt's --min-frequency.
 	Merges       int `json:"bpe_merges"`
@@ -51,6 +59,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("prep: want two different languages, got %q and %q", s.SrcLang, s.TgtLang)
 	case s.Merges < 0 || s.ValidEvery < 0 || s.ValidEvery == 1:
 		return fmt.Errorf("prep: want merges >= 0 and valid-every 0 or >= 2, got %d and %d", s.Merges, s.ValidEvery)
+	case s.ValidSize < 0 || s.TestSize < 0 || (s.ValidSize > 0 && s.ValidEvery > 0):
+		return fmt.Errorf("prep: want valid-size >= 0, test-size >= 0 and not both valid-size and valid-every, got %d, %d, %d", s.ValidSize, s.TestSize, s.ValidEvery)
 	case s.Clean != nil && s.CleanStage != "tok" && s.CleanStage != "bpe":
 		return fmt.Errorf("prep: want clean stage \"tok\" or \"bpe\", got %q", s.CleanStage)
 	}
