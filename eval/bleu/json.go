@@ -13,7 +13,10 @@ type jsonObject struct {
 	keys, vals []string
 }
 
-func (o *jsonObject) str(k, v string) { o.keys = append(o.keys, k); o.vals = append(o.vals, JSONString(v)) }
+func (o *jsonObject) str(k, v string) {
+	o.keys = append(o.keys, k)
+	o.vals = append(o.vals, JSONString(v))
+}
 func (o *jsonObject) num(k string, v float64) {
 	o.keys = append(o.keys, k)
 	o.vals = append(o.vals, PyFloat(v))

@@ -48,7 +48,7 @@ var spacedPunct = func() (t [256]bool) {
 	return t
 }()
 
-func isDigit(c byte) bool     { return c >= '0' && c <= '9' }
+func isDigit(c byte) bool    { return c >= '0' && c <= '9' }
 func isDotComma(c byte) bool { return c == '.' || c == ',' }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
