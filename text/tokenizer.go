@@ -85,11 +85,12 @@ func (t *Tokenizer) Tokenize(line string) string {
 	if t.opt.Aggressive {
 		r = splitHyphens(r)
 	}
-	s := protectMultiDots(string(r))
-	r = []rune(s)
+	if hasDotRun(r) || strings.Contains(line, "DOTMULTI") {
+		r = []rune(protectMultiDots(string(r)))
+	}
 	r = splitCommas(r)
 	r = t.splitApostrophes(r)
-	s = t.splitPeriods(r)
+	s := t.splitPeriods(r)
 	if strings.HasSuffix(s, ".'") {
 		// A sentence that ends in .' has the period missed above.
 		s = s[:len(s)-2] + " . ' "
@@ -158,6 +159,9 @@ func (t *Tokenizer) splitSymbols(in []rune) []rune {
 
 // splitHyphens turns a hyphen between two letters or digits into " @-@ ".
 func splitHyphens(in []rune) []rune {
+	if !containsRune(in, '-') {
+		return in
+	}
 	out := make([]rune, 0, len(in)+8)
 	for i, c := range in {
 		if c == '-' && i > 0 && i+1 < len(in) && isAlnum(in[i-1]) && isAlnum(in[i+1]) {
@@ -198,6 +202,16 @@ func splitCommas(in []rune) []rune {
 		out = append(out[:n-1], ' ', ',')
 	}
 	return out
+}
+
+// hasDotRun reports whether r contains "..".
+func hasDotRun(r []rune) bool {
+	for i := 1; i < len(r); i++ {
+		if r[i] == '.' && r[i-1] == '.' {
+			return true
+		}
+	}
+	return false
 }
 
 func containsRune(r []rune, c rune) bool {

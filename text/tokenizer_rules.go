@@ -52,8 +52,19 @@ func (t *Tokenizer) splitApostrophes(in []rune) []rune {
 // aposPass rewrites every left ' right triple (left and right being single
 // characters) as left [space] ' [space] right.
 func aposPass(in []rune, left, right func(rune) bool, spaceBefore, spaceAfter bool) []rune {
-	out := make([]rune, 0, len(in)+8)
-	for i := 0; i < len(in); i++ {
+	first := -1
+	for i := 1; i+1 < len(in); i++ {
+		if in[i] == '\'' && left(in[i-1]) && right(in[i+1]) {
+			first = i - 1
+			break
+		}
+	}
+	if first < 0 {
+		return in // nothing to do: spare the copy
+	}
+	out := make([]rune, first, len(in)+8)
+	copy(out, in[:first])
+	for i := first; i < len(in); i++ {
 		if i+2 < len(in) && in[i+1] == '\'' && left(in[i]) && right(in[i+2]) {
 			out = append(out, in[i])
 			if spaceBefore {
