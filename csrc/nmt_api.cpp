@@ -1,0 +1,47 @@
+#include "nmt_api.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+#include <ATen/Context.h>
+#include <torch/version.h>
+#include <torch/cuda.h>
+#include <cstring>
+#include <string>
+
+#ifdef NMT_WITH_CUDA
+#include <c10/cuda/CUDAFunctions.h>
+#include <cuda_runtime_api.h>
+#endif
+
+extern "C" {
+
+void nmt_set_num_threads(int n) { at::set_num_threads(n); }
+
+int nmt_get_num_threads(void) { return at::get_num_threads(); }
+
+const char *nmt_torch_version(void) { return TORCH_VERSION; }
+
+char *nmt_config(void) { return strdup(at::show_config().c_str()); }
+
+int nmt_cuda_device_count(void) { return (int)torch::cuda::device_count(); }
+
+char *nmt_cuda_device_name(int i) {
+#ifdef NMT_WITH_CUDA
+  cudaDeviceProp p;
+  if (cudaGetDeviceProperties(&p, i) != cudaSuccess) return nullptr;
+  return strdup(p.name);
+#else
+  (void)i;
+  return nullptr;
+#endif
+}
+
+int nmt_built_with_cuda(void) {
+#ifdef NMT_WITH_CUDA
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+}  // extern "C"

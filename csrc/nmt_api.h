@@ -1,0 +1,25 @@
+// nmt_api.h: the few libtorch facts and settings that gotch does not expose.
+// Built into libtch.so beside gotch's glue (see scripts/setup.sh).
+#ifndef NMT_API_H
+#define NMT_API_H
+#include <stdint.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void nmt_set_num_threads(int n);
+int nmt_get_num_threads(void);
+// nmt_torch_version returns libtorch's version, e.g. "1.13.1".
+const char *nmt_torch_version(void);
+// nmt_config returns torch::show_config() (build flags, BLAS); free it.
+char *nmt_config(void);
+int nmt_cuda_device_count(void);
+// nmt_cuda_device_name returns the name of CUDA device i, or NULL; free it.
+char *nmt_cuda_device_name(int i);
+// nmt_built_with_cuda is 1 when this glue was built against a CUDA libtorch.
+int nmt_built_with_cuda(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

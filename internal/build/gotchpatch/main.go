@@ -1,0 +1,178 @@
+// Command gotchpatch applies nmt's mechanical fixes to a copy of gotch
+// v0.9.1. The hand-written fixes are unified diffs in patches/gotch/ that
+// setup applies with git apply; the fixes here touch thousands of generated
+// lines, so they are rules, not diffs. Each rule is documented in
+// patches/gotch/README.md:
+//
+//  1. out-buffer: generated ops wrote their results into C.malloc(0) and
+//     never freed it (a leak per op, and a heap overflow for ops with more
+//     than three outputs); they now use a 16-slot buffer freed on return.
+//  2. in-place: generated in-place ops (`Add_`, ...) replaced the tensor's
+//     handle without freeing the old one, so storage was never released;
+//     the old handle is now freed first.
+//  3. must-panic: Must* helpers called log.Fatal on a libtorch error, which
+//     ends the process with no chance to save or report; they now panic
+//     with the error, which callers may recover.
+//  4. nil-optional: a nil *Tensor passed for an optional tensor argument
+//     dereferenced nil; it now means ts.None (an undefined tensor).
+//
+// Usage: gotchpatch DIR   (DIR is the gotch copy; idempotent)
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: gotchpatch GOTCH_DIR")
+		os.Exit(2)
+	}
+	if err := run(os.Args[1]); err != nil {
+		fmt.Fprintf(os.Stderr, "gotchpatch: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+var (
+	mallocZero = regexp.MustCompile(`^(\s*)(\w+) := \(\*lib\.Ctensor\)\(unsafe\.Pointer\(C\.malloc\(0\)\)\)\s*$`)
+	inPlace    = regexp.MustCompile(`^(\s*)ts\.ctensor = \*ptr\s*$`)
+	fatal      = regexp.MustCompile(`\blog\.Fatal(f|ln)?\(`)
+	ctensorArg = regexp.MustCompile(`\b(\w+)\.ctensor\b`)
+	libCall    = regexp.MustCompile(`^\s*lib\.Atg\w*\(`)
+)
+
+func run(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "ts", "*.go"))
+	if err != nil {
+		return err
+	}
+	nn, _ := filepath.Glob(filepath.Join(dir, "nn", "*.go"))
+	files = append(files, nn...)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		if err := rewrite(f); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "nn", "nmt_patch.go"), []byte(nnHelpers), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "ts", "nmt_patch.go"), []byte(helpers), 0o644)
+}
+
+func rewrite(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	src := string(b)
+	lines := strings.Split(src, "\n")
+	var out []string
+	generated := strings.HasSuffix(path, "tensor-generated.go")
+	for _, l := range lines {
+		if m := mallocZero.FindStringSubmatch(l); m != nil {
+			out = append(out, m[1]+m[2]+" := outBuf()", m[1]+"defer freeOutBuf("+m[2]+")")
+			continue
+		}
+		if generated {
+			if m := inPlace.FindStringSubmatch(l); m != nil {
+				out = append(out, m[1]+"lib.AtFree(ts.ctensor)", l)
+				continue
+			}
+			if libCall.MatchString(l) {
+				l = ctensorArg.ReplaceAllString(l, "ctOf($1)")
+			}
+		}
+		l = fatal.ReplaceAllStringFunc(l, func(s string) string {
+			return "MustFail" + strings.TrimPrefix(s, "log.Fatal")
+		})
+		out = append(out, l)
+	}
+	res := strings.Join(out, "\n")
+	if !strings.Contains(path, "/ts/") {
+		res = strings.ReplaceAll(res, "MustFail", "nmtMustFail")
+	}
+	res = dropUnusedLog(res)
+	if res == src {
+		return nil
+	}
+	return os.WriteFile(path, []byte(res), 0o644)
+}
+
+// dropUnusedLog removes the "log" import when no log. call is left.
+func dropUnusedLog(src string) string {
+	if strings.Contains(src, "log.") {
+		return src
+	}
+	return regexp.MustCompile(`(?m)^\s*"log"\s*\n`).ReplaceAllString(src, "")
+}
+
+const helpers = `package ts
+
+// Helpers for nmt's mechanical fixes (internal/build/gotchpatch in nmt).
+
+//#include <stdlib.h>
+import "C"
+
+import (
+	"fmt"
+	"unsafe"
+
+	lib "github.com/sugarme/gotch/libtch"
+)
+
+// outSlots is the most results one generated op writes.
+const outSlots = 16
+
+// outBuf returns a C buffer for an op's result handles; free it with
+// freeOutBuf.
+func outBuf() *lib.Ctensor {
+	return (*lib.Ctensor)(C.calloc(outSlots, C.size_t(unsafe.Sizeof(lib.Ctensor(nil)))))
+}
+
+func freeOutBuf(p *lib.Ctensor) { C.free(unsafe.Pointer(p)) }
+
+// ctOf returns t's handle, or an undefined tensor's for nil (an absent
+// optional argument).
+func ctOf(t *Tensor) lib.Ctensor {
+	if t == nil {
+		return None.ctensor
+	}
+	return t.ctensor
+}
+
+// MustFail panics with the error in v (gotch's Must* helpers called
+// log.Fatal, which gave callers no chance to save or report).
+func MustFail(v ...interface{}) {
+	if len(v) == 1 {
+		if err, ok := v[0].(error); ok {
+			panic(err)
+		}
+	}
+	panic(fmt.Sprint(v...))
+}
+
+// MustFailf is MustFail with a format.
+func MustFailf(format string, v ...interface{}) { panic(fmt.Errorf(format, v...)) }
+
+// MustFailln is MustFail.
+func MustFailln(v ...interface{}) { MustFail(v...) }
+`
+
+const nnHelpers = `package nn
+
+// Helpers for nmt's mechanical fixes (internal/build/gotchpatch in nmt).
+
+import "github.com/sugarme/gotch/ts"
+
+func nmtMustFail(v ...interface{})                 { ts.MustFail(v...) }
+func nmtMustFailf(format string, v ...interface{}) { ts.MustFailf(format, v...) }
+func nmtMustFailln(v ...interface{})               { ts.MustFail(v...) }
+`

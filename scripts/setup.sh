@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# setup.sh: everything nmt needs to build, idempotent.
+#
+#  1. libtorch: Debian's libtorch-dev + libopenblas0-openmp (installed with
+#     apt-get when run as root and missing), or a CUDA/CPU libtorch given by
+#     LIBTORCH=/path (a folder with include/ and lib/, e.g. the official
+#     libtorch 2.1 build or a PyTorch install's torch/ folder).
+#  2. gotch v0.9.1: downloaded with `go mod download`, copied to
+#     third_party/gotch (git-ignored; go.mod replaces the module with it),
+#     patched (patches/gotch/README.md says what and why).
+#  3. build/lib/libtch.so: gotch's C++ glue plus csrc/, compiled once against
+#     that libtorch. Generated functions that the libtorch lacks are found by
+#     compiling and replaced by stubs that return a clear error.
+#  4. bin/nmt (pure Go) and bin/nmt-torch (links build/lib/libtch.so).
+#
+# Environment: LIBTORCH=/path (default: Debian's), NMT_NO_APT=1 (never run
+# apt-get), JOBS=N (parallel C++ compiles).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+GOTCH_VERSION=v0.9.1
+JOBS=${JOBS:-$(nproc)}
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+need_go() {
+	command -v go >/dev/null 2>&1 || die "Go is not installed: install Go 1.22 or newer (https://go.dev/doc/install) and put it on PATH"
+	command -v g++ >/dev/null 2>&1 || apt_install g++ || die "g++ is missing: apt-get install g++"
+}
+
+# apt_install installs Debian packages when we may; returns 1 otherwise.
+apt_install() {
+	[ -z "${NMT_NO_APT:-}" ] || return 1
+	[ "$(id -u)" = 0 ] || return 1
+	command -v apt-get >/dev/null 2>&1 || return 1
+	say "installing $* with apt-get"
+	if [ ! -f /tmp/.nmt-apt-updated ]; then
+		apt-get update -qq >&2 && touch /tmp/.nmt-apt-updated
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+
+# find_libtorch sets TORCH_INC (list), TORCH_LIB, TORCH_VERSION, TORCH_KIND.
+find_libtorch() {
+	if [ -n "${LIBTORCH:-}" ]; then
+		[ -d "$LIBTORCH" ] || die "LIBTORCH=$LIBTORCH is not a folder: point it at a libtorch with include/ and lib/ (the official libtorch build, or a PyTorch install's torch/ folder)"
+		[ -f "$LIBTORCH/include/torch/csrc/api/include/torch/torch.h" ] || die "LIBTORCH=$LIBTORCH has no include/torch/csrc/api/include/torch/torch.h: not a libtorch folder"
+		ls "$LIBTORCH"/lib/libtorch.so* >/dev/null 2>&1 || ls "$LIBTORCH"/lib/libtorch_cpu.so* >/dev/null 2>&1 || die "LIBTORCH=$LIBTORCH has no lib/libtorch.so"
+		TORCH_INC="$LIBTORCH/include $LIBTORCH/include/torch/csrc/api/include"
+		TORCH_LIB="$LIBTORCH/lib"
+		TORCH_KIND=custom
+		TORCH_VERSION=$(sed -n 's/.*TORCH_VERSION "\(.*\)"/\1/p; s/^ *"\([0-9.]*\)"$/\1/p' "$LIBTORCH/include/torch/csrc/api/include/torch/version.h" | head -1)
+		if [ -f "$LIBTORCH/version.py" ]; then
+			TORCH_VERSION=$(sed -n "s/^__version__ = '\(.*\)'/\1/p" "$LIBTORCH/version.py" | head -1)
+		elif [ -f "$LIBTORCH/build-version" ]; then
+			TORCH_VERSION=$(cat "$LIBTORCH/build-version")
+		fi
+		return
+	fi
+	local inc=/usr/include/torch/csrc/api/include/torch/torch.h
+	local lib=/usr/lib/$multiarch/libtorch.so
+	if [ ! -f "$inc" ] || [ ! -e "$lib" ]; then
+		apt_install libtorch-dev libopenblas0-openmp ||
+			die "libtorch not found: as root run 'apt-get install libtorch-dev libopenblas0-openmp' (Debian 12), or set LIBTORCH=/path/to/libtorch"
+	fi
+	[ -f "$inc" ] || die "libtorch-dev installed but $inc is missing"
+	TORCH_INC="/usr/include/torch/csrc/api/include"
+	TORCH_LIB=/usr/lib/$multiarch
+	TORCH_KIND=debian
+	TORCH_VERSION=$(dpkg-query -W -f '${Version}' libtorch-dev 2>/dev/null || echo unknown)
+	check_openblas
+}
+
+# check_openblas makes sure Debian's libtorch gets OpenBLAS: without it
+# libtorch falls back to reference BLAS, about 30 times slower at matmul.
+check_openblas() {
+	local blas
+	blas=$(readlink -f "/usr/lib/$multiarch/libblas.so.3" 2>/dev/null || true)
+	case "$blas" in
+	*openblas*) return ;;
+	esac
+	apt_install libopenblas0-openmp || die "libblas.so.3 is ${blas:-missing}, not OpenBLAS: as root run 'apt-get install libopenblas0-openmp' (without it matmul is about 30 times slower)"
+	blas=$(readlink -f "/usr/lib/$multiarch/libblas.so.3" 2>/dev/null || true)
+	case "$blas" in
+	*openblas*) ;;
+	*) die "libblas.so.3 is $blas after installing OpenBLAS: run 'update-alternatives --config libblas.so.3-$multiarch' and choose openblas" ;;
+	esac
+}
+
+# prepare_gotch materialises the patched gotch copy.
+prepare_gotch() {
+	local stamp="$GOTCH_VERSION $(cat patches/gotch/*.patch internal/build/gotchpatch/*.go | sha256sum | cut -c1-16)"
+	if [ -f third_party/gotch/.nmt-stamp ] && [ "$(cat third_party/gotch/.nmt-stamp)" = "$stamp" ]; then
+		return
+	fi
+	say "preparing gotch $GOTCH_VERSION in third_party/gotch"
+	local dir
+	dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/sugarme/gotch@$GOTCH_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	[ -d "$dir" ] || die "go mod download github.com/sugarme/gotch@$GOTCH_VERSION failed"
+	rm -rf third_party/gotch.tmp
+	mkdir -p third_party
+	cp -r "$dir" third_party/gotch.tmp
+	chmod -R u+w third_party/gotch.tmp
+	(cd "$root" && go run ./internal/build/gotchpatch third_party/gotch.tmp)
+	for p in patches/gotch/*.patch; do
+		(cd third_party/gotch.tmp && git apply -p1 "$root/$p") || die "patch $p does not apply"
+	done
+	# The C++ glue is built into libtch.so, not by cgo.
+	mkdir -p third_party/gotch.tmp/csrc
+	mv third_party/gotch.tmp/libtch/*.cpp third_party/gotch.tmp/libtch/torch_api_generated.cpp.h third_party/gotch.tmp/libtch/stb_image*.h third_party/gotch.tmp/csrc/
+	cp third_party/gotch.tmp/libtch/torch_api.h third_party/gotch.tmp/csrc/
+	cat >third_party/gotch.tmp/libtch/lib.go <<'GO'
+package libtch
+
+// Written by nmt's scripts/setup.sh: link the prebuilt glue library.
+
+// #cgo CFLAGS: -I${SRCDIR} -O2 -Wno-unused-variable -Wno-deprecated-declarations
+// #cgo LDFLAGS: -L${SRCDIR}/../../../build/lib -Wl,-rpath,${SRCDIR}/../../../build/lib -ltch -lstdc++
+import "C"
+GO
+	echo "$stamp" >third_party/gotch.tmp/.nmt-stamp
+	rm -rf third_party/gotch
+	mv third_party/gotch.tmp third_party/gotch
+	rm -f build/lib/libtch.so build/.glue-stamp
+}
+
+# build_glue compiles libtch.so, stubbing what this libtorch lacks.
+build_glue() {
+	local cuda_flags="" cuda_libs=""
+	if ls "$TORCH_LIB"/libtorch_cuda.so* >/dev/null 2>&1; then
+		cuda_flags="-DNMT_WITH_CUDA"
+		local cudainc=""
+		for d in "${CUDA_HOME:-/usr/local/cuda}/include" "$TORCH_LIB/../../nvidia/cuda_runtime/include"; do
+			[ -d "$d" ] && cudainc="$cudainc -I$d"
+		done
+		cuda_flags="$cuda_flags $cudainc"
+		cuda_libs="-Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed"
+		ls "$TORCH_LIB"/libcudart*.so* >/dev/null 2>&1 && cuda_libs="$cuda_libs -lcudart"
+		for d in "$TORCH_LIB/../../nvidia/cuda_runtime/lib"; do
+			[ -d "$d" ] && cuda_libs="$cuda_libs -L$d -Wl,-rpath,$d -lcudart"
+		done
+	fi
+	# PyTorch wheels before 2.7 use the old C++ ABI; Debian's and the
+	# cxx11-abi libtorch builds use the new one. Ask the library.
+	local abi=0 syms
+	syms=$(nm -D "$(ls "$TORCH_LIB"/libc10.so* | head -1)" 2>/dev/null || true)
+	case "$syms" in *B5cxx11*) abi=1 ;; esac
+	local incs="" d
+	for d in $TORCH_INC; do incs="$incs -isystem $d"; done
+	local cxx="g++ -std=c++17 -fPIC -O2 -w -D_GLIBCXX_USE_CXX11_ABI=$abi $incs -Ithird_party/gotch/csrc -Ithird_party/gotch/libtch -Icsrc $cuda_flags"
+	local stamp
+	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - csrc/*.cpp csrc/*.h | sha256sum | cut -c1-16)
+	if [ -f build/lib/libtch.so ] && [ "$(cat build/.glue-stamp 2>/dev/null)" = "$stamp" ]; then
+		return
+	fi
+	mkdir -p build/lib build/obj
+	local gen=third_party/gotch/csrc/torch_api_generated.cpp.h
+	local tries=0
+	while :; do
+		say "compiling gotch's C++ glue against libtorch $TORCH_VERSION (a few minutes)"
+		if $cxx -fmax-errors=0 -c third_party/gotch/csrc/torch_api.cpp -o build/obj/torch_api.o 2>build/obj/glue-errors.log; then
+			break
+		fi
+		tries=$((tries + 1))
+		[ $tries -le 3 ] || die "gotch's glue still fails to compile after stubbing; see build/obj/glue-errors.log"
+		local n
+		n=$(go run ./internal/build/stubgen -src "$gen" -log build/obj/glue-errors.log -libtorch "$TORCH_VERSION" | tee -a build/stubbed-ops.txt | wc -l) ||
+			die "compiling gotch's glue failed outside the generated ops; see build/obj/glue-errors.log"
+		say "stubbed $n generated ops that libtorch $TORCH_VERSION lacks (list: build/stubbed-ops.txt)"
+	done
+	$cxx -DNMT_LIBTORCH_VERSION="\"$TORCH_VERSION\"" -c csrc/nmt_api.cpp -o build/obj/nmt_api.o
+	g++ -shared -o build/lib/libtch.so.tmp build/obj/torch_api.o build/obj/nmt_api.o \
+		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $cuda_libs -ltorch -ltorch_cpu -lc10
+	mv build/lib/libtch.so.tmp build/lib/libtch.so
+	printf 'kind=%s\nversion=%s\nlib=%s\ncuda=%s\n' "$TORCH_KIND" "$TORCH_VERSION" "$TORCH_LIB" "${cuda_flags:+yes}" >build/libtorch.env
+	echo "$stamp" >build/.glue-stamp
+}
+
+build_bins() {
+	mkdir -p bin
+	say "building bin/nmt and bin/nmt-torch"
+	CGO_ENABLED=0 go build -o bin/nmt ./cmd/nmt
+	if [ -d cmd/nmt-torch ]; then
+		go build -o bin/nmt-torch ./cmd/nmt-torch
+	fi
+}
+
+need_go
+find_libtorch
+prepare_gotch
+build_glue
+build_bins
+say "ready: bin/nmt (libtorch $TORCH_VERSION, $TORCH_KIND, $TORCH_LIB)"

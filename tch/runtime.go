@@ -1,0 +1,95 @@
+package tch
+
+// #cgo CFLAGS: -I${SRCDIR}/../csrc
+// #cgo LDFLAGS: -L${SRCDIR}/../build/lib -Wl,-rpath,${SRCDIR}/../build/lib -ltch
+// #include <stdlib.h>
+// #include "nmt_api.h"
+import "C"
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"unsafe"
+)
+
+// LockThread wires the calling goroutine to its OS thread for good. Call it
+// first in any goroutine that runs torch code (tests included).
+func LockThread() { runtime.LockOSThread() }
+
+// SetThreads sets libtorch's intra-op thread count; n <= 0 leaves it.
+func SetThreads(n int) {
+	if n > 0 {
+		C.nmt_set_num_threads(C.int(n))
+	}
+}
+
+// Threads returns libtorch's intra-op thread count.
+func Threads() int { return int(C.nmt_get_num_threads()) }
+
+// HeaderVersion returns the version libtorch's headers declare.
+func HeaderVersion() string { return C.GoString(C.nmt_torch_version()) }
+
+// BuildConfig returns libtorch's build configuration (torch::show_config).
+func BuildConfig() string {
+	p := C.nmt_config()
+	defer C.free(unsafe.Pointer(p))
+	return C.GoString(p)
+}
+
+// CUDADevices returns the names of the visible CUDA devices; none when
+// libtorch has no CUDA or no device is present.
+func CUDADevices() []string {
+	n := int(C.nmt_cuda_device_count())
+	out := make([]string, n)
+	for i := range out {
+		p := C.nmt_cuda_device_name(C.int(i))
+		out[i] = "cuda:" + itoa(i)
+		if p != nil {
+			out[i] += " " + C.GoString(p)
+			C.free(unsafe.Pointer(p))
+		}
+	}
+	return out
+}
+
+// BuiltWithCUDA reports whether the glue library links a CUDA libtorch.
+func BuiltWithCUDA() bool { return C.nmt_built_with_cuda() != 0 }
+
+// LoadedLibraries returns the resolved paths of the shared libraries
+// mapped into this process whose base names contain one of the given
+// substrings, e.g. "blas", "torch".
+func LoadedLibraries(substr ...string) []string {
+	f, err := os.Open("/proc/self/maps")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	seen := map[string]bool{}
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 6 || !strings.HasPrefix(fields[5], "/") {
+			continue
+		}
+		path := fields[5]
+		base := filepath.Base(path)
+		for _, s := range substr {
+			if strings.Contains(base, s) && !seen[path] {
+				seen[path] = true
+				out = append(out, path)
+			}
+		}
+	}
+	return out
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
