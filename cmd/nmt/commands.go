@@ -7,5 +7,6 @@ import "github.com/urfave/cli/v2"
 func commands() []*cli.Command {
 	return []*cli.Command{
 		torchCommand("env", "print libtorch, CUDA, BLAS and build facts for bug reports"),
+		tokenizeCommand(), detokenizeCommand(), normalizePunctCommand(),
 	}
 }
