@@ -160,6 +160,7 @@ build_glue() {
 	mkdir -p build/lib build/obj
 	local gen=third_party/gotch/csrc/torch_api_generated.cpp.h
 	local tries=0
+	: >build/stubbed-ops.txt
 	while :; do
 		say "compiling gotch's C++ glue against libtorch $TORCH_VERSION (a few minutes)"
 		if $cxx -fmax-errors=0 -c third_party/gotch/csrc/torch_api.cpp -o build/obj/torch_api.o 2>build/obj/glue-errors.log; then
