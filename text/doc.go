@@ -26,8 +26,8 @@
 //	tok := text.NewTokenizer("en", text.TokenizerOptions{Aggressive: true})
 //	out := tok.Tokenize(text.RemoveNonPrinting(text.NormalizePunctuation(line, "en")))
 //
-// Languages: English and German have their own nonbreaking-prefix lists
-// (see nonbreaking/README.md); the apostrophe rules of tokenizer.perl for
+// Languages: English, German, French, Italian and Spanish have their own
+// nonbreaking-prefix lists (see nonbreaking/README.md); the apostrophe rules of tokenizer.perl for
 // en, fr/it/ga/ca and so/tdt, and its word-internal colon (fi, sv), middle
 // dot (ca) and apostrophe (tdt) are implemented. Any other language code
 // gets tokenizer.perl's generic behaviour: English prefixes, every

@@ -120,7 +120,7 @@ func TestNormalizeLastLine(t *testing.T) {
 }
 
 func TestPrefixLists(t *testing.T) {
-	for _, lang := range []string{"en", "de"} {
+	for _, lang := range []string{"en", "de", "fr", "it", "es"} {
 		if !HasPrefixList(lang) {
 			t.Errorf("no prefix list for %s", lang)
 		}
@@ -136,6 +136,12 @@ func TestPrefixLists(t *testing.T) {
 	}
 	if de := prefixesFor("de"); de["z.B"] != prefixAlways || de["99"] != prefixAlways {
 		t.Errorf("de: z.B=%d 99=%d", de["z.B"], de["99"])
+	}
+	if it := prefixesFor("it"); it["pp"] != prefixNumeric || it["Dott"] != prefixAlways {
+		t.Errorf("it: pp=%d Dott=%d", it["pp"], it["Dott"])
+	}
+	if fr := prefixesFor("fr"); fr["a"] != prefixNone || fr["b"] != prefixAlways {
+		t.Errorf("fr: a=%d b=%d", fr["a"], fr["b"])
 	}
 }
 
