@@ -76,6 +76,8 @@ func TestTokenizeGolden(t *testing.T) {
 		{"tokenize.fi.golden", "tokenize.xx.in", "fi", TokenizerOptions{}},
 		{"tokenize.ca.golden", "tokenize.xx.in", "ca", TokenizerOptions{}},
 		{"tokenize.tdt.golden", "tokenize.xx.in", "tdt", TokenizerOptions{}},
+		{"tokenize.it.golden", "tokenize.xx.in", "it", TokenizerOptions{}},
+		{"tokenize.es.golden", "tokenize.xx.in", "es", TokenizerOptions{}},
 		{"tokenize.xx.golden", "tokenize.xx.in", "xx", TokenizerOptions{}},
 	}
 	for _, tt := range tests {
