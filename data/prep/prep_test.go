@@ -187,3 +187,25 @@ func TestSegReader(t *testing.T) {
 		})
 	}
 }
+
+func TestPreprocessor(t *testing.T) {
+	dir := t.TempDir()
+	s, g := writeCorpus(t, dir, 40)
+	in, _ := TextConfig{TrainSrc: s, TrainTgt: g}.Inputs()
+	out := filepath.Join(dir, "out")
+	if _, err := Run(Config{Settings: textSettings(), Out: out, Inputs: in}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPreprocessor(out, "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same raw line gives the same text as the training file.
+	want := lines(t, filepath.Join(out, "train.bpe.de"))[6]
+	if got := p.Apply("Der Hund Nummer 7 schläft."); got != want {
+		t.Errorf("Apply = %q, want %q", got, want)
+	}
+	if _, err := NewPreprocessor(out, "fr"); err == nil {
+		t.Error("fr: want an error")
+	}
+}
