@@ -36,20 +36,36 @@
 // fairseq-preprocess's destdir plus the text of every stage, for languages
 // SRC and TGT and splits train, valid and test:
 //
-//	raw.SPLIT.LANG              the split before any processing (as extracted
-//	                            from the release: tags removed, pairs dropped
-//	                            by cleaning left out)
-//	tok.SPLIT.LANG              tokenized (and lowercased) text: fairseq's
+//	SPLIT.raw.LANG              the split before any processing (as extracted
+//	                            from the release: tags removed; pairs dropped
+//	                            by tok-stage cleaning left out)
+//	SPLIT.tok.LANG              tokenized (and lowercased) text: fairseq's
 //	                            tmp/SPLIT.LANG, what BLEU on tokenized text uses
-//	SPLIT.bpe.LANG              tokenized text with BPE applied ("@@ " marks)
+//	SPLIT.bpe.LANG              tokenized text with BPE applied ("@@ " marks);
+//	                            absent when no BPE is learned (--bpe-merges 0)
 //	codes                       the joint BPE merges (subword-nmt format)
 //	dict.SRC.txt, dict.TGT.txt  fairseq dictionaries (the same file when joint)
-//	SPLIT.SRC-TGT.LANG.bin/.idx binarized ids (fairseq mmap format)
-//	prepare.json                every setting (languages, tokenizer options,
-//	                            lowercase, merges, cleaning) and every count
-//	                            (pairs kept and dropped per rule, unknown
-//	                            tokens), so translation can apply the same
-//	                            preprocessing; written last
+//	SPLIT.SRC-TGT.LANG.bin/.idx binarized ids of SPLIT.bpe.LANG (or .tok),
+//	                            EOS appended (fairseq mmap format)
+//	prepare.json                every setting (languages, text steps,
+//	                            tokenizer options, lowercase, merges, cleaning,
+//	                            splitting) and every count (pairs read, kept
+//	                            and dropped per rule, tokens, <unk>s), so
+//	                            translation can apply the same preprocessing
+//	                            (prep.NewPreprocessor); written last
+//
+// In the WMT recipe, cleaning comes after BPE (as in fairseq's script):
+// there SPLIT.raw and SPLIT.tok hold train and valid before cleaning, and
+// SPLIT.bpe and the binarized files after it.
+//
+// Input rules: lines end at "\n" (a "\r" before it is removed); text must
+// be UTF-8 (an invalid byte is an error naming file and line); a line over
+// MaxLineBytes (1 MiB) drops its pair from training data (counted as
+// "overlong_line") and is an error in valid and test data; line counts of
+// the two sides must agree; an empty training corpus is an error.
+// Characters the tokenizer does not know pass through as tokens, and
+// tokens missing from the dictionary become <unk> (counted per split in
+// prepare.json).
 //
 // A prepare command works in a hidden temporary folder inside the output
 // directory and moves the files in only when all of them are complete,

@@ -184,7 +184,12 @@ func printReport(w io.Writer, out string, rep *prep.Report) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(w, "  dropped from %s: %v\n", k, rep.Dropped[k])
+		var parts []string
+		for rule, n := range rep.Dropped[k] {
+			parts = append(parts, fmt.Sprintf("%s %d", rule, n))
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(w, "  dropped from %s: %s\n", strings.Replace(k, "_bpe", " after BPE", 1), strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(w, "  dictionaries: %s %d, %s %d symbols\n", rep.SrcLang, rep.DictSizes[rep.SrcLang], rep.TgtLang, rep.DictSizes[rep.TgtLang])
 }

@@ -209,3 +209,25 @@ func TestPreprocessor(t *testing.T) {
 		t.Error("fr: want an error")
 	}
 }
+
+func TestRunOverlongLines(t *testing.T) {
+	dir := t.TempDir()
+	s, g := writeCorpus(t, dir, 20)
+	long := filepath.Join(dir, "long.de")
+	b, _ := os.ReadFile(s)
+	text := strings.Replace(string(b), "Nummer 3 ", strings.Repeat("x", data.MaxLineBytes+1)+" ", 1)
+	os.WriteFile(long, []byte(text), 0o644)
+	in, _ := TextConfig{TrainSrc: long, TrainTgt: g}.Inputs()
+	rep, err := Run(Config{Settings: textSettings(), Out: filepath.Join(dir, "a"), Inputs: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Dropped["train"]["overlong_line"] != 1 || rep.Splits["train"].Pairs != 19 {
+		t.Errorf("dropped %v, train %d", rep.Dropped, rep.Splits["train"].Pairs)
+	}
+	in, _ = TextConfig{TrainSrc: s, TrainTgt: g, TestSrc: long, TestTgt: g}.Inputs()
+	_, err = Run(Config{Settings: textSettings(), Out: filepath.Join(dir, "b"), Inputs: in})
+	if err == nil || !strings.Contains(err.Error(), "long.de:3: want lines of at most 1048576 bytes in test data") {
+		t.Errorf("err = %v", err)
+	}
+}
