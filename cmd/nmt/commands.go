@@ -9,5 +9,6 @@ func commands() []*cli.Command {
 		torchCommand("env", "print libtorch, CUDA, BLAS and build facts for bug reports"),
 		prepareCommand(), corpusCommand(),
 		tokenizeCommand(), detokenizeCommand(), normalizePunctCommand(),
+		bleuCommand(),
 	}
 }

@@ -12,6 +12,7 @@ type Metric interface {
 	Signature() Signature
 	Matrix(hyps []string) (Matrix, error)
 	ScoreVec(sum []int64) float64
+	Line(sum []int64) Line // the score with its signature, ready to print
 }
 
 // Matrix holds per-segment sufficient statistics, one row of Width
@@ -186,4 +187,12 @@ func pairwiseSum(a []float64) float64 {
 		n2 -= n2 % 8
 		return pairwiseSum(a[:n2]) + pairwiseSum(a[n2:])
 	}
+}
+
+// Line returns the printable score for summed statistics in Matrix order.
+func (b *BLEU) Line(sum []int64) Line { return b.Score(statsFromVec(sum)).Line() }
+
+// Line returns the printable score for summed statistics in Matrix order.
+func (c *CHRF) Line(sum []int64) Line {
+	return Line{Name: c.Name(), Score: c.cfg.fscore(sum), Signature: c.Signature()}
 }
