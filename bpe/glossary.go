@@ -72,7 +72,10 @@ func (gl glossary) isolate(w string, out []string) []string {
 		prev = m[1]
 	}
 	if prev < len(w) {
-		out = append(out, strings.Trim(w[prev:], "\r\n "))
+		// apply_bpe.py strips "\r\n " from this last part, a no-op for
+		// its words, which never hold those characters. Words given to
+		// Apply can hold '\r' or '\n' inside, and they are kept.
+		out = append(out, w[prev:])
 	}
 	return out
 }
