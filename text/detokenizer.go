@@ -58,8 +58,17 @@ func (d *Detokenizer) Detokenize(line string) string {
 	for len(words) > 0 && words[len(words)-1] == "" {
 		words = words[:len(words)-1]
 	}
+	out := strings.TrimSuffix(strings.TrimPrefix(squeeze(d.join(words)), " "), " ")
+	if d.opt.UppercaseFirst {
+		out = uppercaseFirst(out)
+	}
+	return out
+}
+
+// join decides for each word whether a space goes before it and after it.
+// An empty word (from two spaces in a row) takes part like any other.
+func (d *Detokenizer) join(words []string) string {
 	var b strings.Builder
-	b.Grow(len(s) + 8)
 	quotes := map[string]int{}
 	space := " " // what goes before the next word
 	n := len(words)
@@ -111,11 +120,7 @@ func (d *Detokenizer) Detokenize(line string) string {
 			space = " "
 		}
 	}
-	out := strings.TrimSuffix(strings.TrimPrefix(squeeze(b.String()), " "), " ")
-	if d.opt.UppercaseFirst {
-		out = uppercaseFirst(out)
-	}
-	return out
+	return b.String()
 }
 
 // quote places a token made of straight or German quotes: an even count
