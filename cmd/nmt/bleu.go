@@ -87,8 +87,11 @@ func runBleu(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		Flags:                     flags,
 		HideHelpCommand:           true,
 		DisableSliceFlagSeparator: true, // file names may contain commas
-		Writer:                    stdout,
-		ErrWriter:                 stderr,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return fmt.Errorf("%w (see nmt bleu --help)", err)
+		},
+		Writer:    stdout,
+		ErrWriter: stderr,
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
 				fmt.Fprintf(stdout, "nmt bleu %s\n", bleuVersion())

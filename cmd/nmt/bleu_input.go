@@ -93,7 +93,8 @@ func bleuIsSpace(r rune) bool {
 
 // bleuSystem is one system's hypotheses.
 type bleuSystem struct {
-	name string
+	name string // as tables print it
+	file string // as error messages name it
 	hyps []string
 }
 
@@ -111,11 +112,12 @@ func bleuReadSystems(inputs []string, stdin io.Reader, paired bool) ([]bleuSyste
 		}
 		n := strings.Count(lines[0], "\t") + 1
 		if n == 1 {
-			return []bleuSystem{{name: "System 1", hyps: lines}}, nil
+			return []bleuSystem{{name: "System 1", file: bleuStdinName, hyps: lines}}, nil
 		}
 		sys := make([]bleuSystem, n)
 		for k := range sys {
 			sys[k].name = fmt.Sprintf("System %d", k+1)
+			sys[k].file = fmt.Sprintf("%s (column %d)", bleuStdinName, k+1)
 		}
 		for i, l := range lines {
 			f := strings.Split(l, "\t")
@@ -145,7 +147,7 @@ func bleuReadSystems(inputs []string, stdin io.Reader, paired bool) ([]bleuSyste
 		if len(lines) == 0 {
 			return nil, fmt.Errorf("%s: empty file: no hypotheses to score", name)
 		}
-		sys = append(sys, bleuSystem{name: name, hyps: lines})
+		sys = append(sys, bleuSystem{name: name, file: name, hyps: lines})
 	}
 	return sys, nil
 }
@@ -204,7 +206,7 @@ func bleuCheckLengths(refFiles []string, refs [][]string, sys []bleuSystem) erro
 		}
 	}
 	for _, s := range sys {
-		if err := check(s.name, len(s.hyps)); err != nil {
+		if err := check(s.file, len(s.hyps)); err != nil {
 			return err
 		}
 	}

@@ -225,7 +225,7 @@ func bleuWarnTokenized(w io.Writer, systems []bleuSystem) {
 			}
 		}
 		if n >= 100 {
-			fmt.Fprintf(w, "nmt bleu: warning: %s: %d lines end in a tokenized period (' .'); BLEU expects detokenized text (--force silences this)\n", s.name, n)
+			fmt.Fprintf(w, "nmt bleu: warning: %s: %d lines end in a tokenized period (' .'); BLEU expects detokenized text (--force silences this)\n", s.file, n)
 		}
 	}
 }
