@@ -29,8 +29,8 @@
 //		return err
 //	}
 //	enc := bpe.NewEncoder(codes)
-//	enc.Apply("the lowest price")  // "the low@@ est price"
-//	bpe.Remove("the low@@ est price") // "the lowest price"
+//	line := enc.Apply("the lowest price") // e.g. "the low@@ est price"
+//	bpe.Remove(line)                      // "the lowest price"
 //
 // # Compatibility with subword-nmt
 //
@@ -39,7 +39,6 @@
 // Unicode code point. Learning follows learn_bpe.py (version 0.2) exactly,
 // including its tie-break (among pairs of equal frequency the one whose
 // symbols compare greatest as strings wins) and the side effects of its
-// pruned statistics, which decide a few late merges on large corpora; see
-// learn.go. The differences, all in input that tokenized text does not
+// pruned statistics, which can change late merges; see Learn. The differences, all in input that tokenized text does not
 // contain, are listed in the comments of CountWords, Learn and the Encoder.
 package bpe
