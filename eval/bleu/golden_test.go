@@ -150,6 +150,9 @@ func wmt17Scores(t testing.TB, dir string) (map[string]map[string]float64, map[s
 // precision it was published with, (2) compares all scores with
 // testdata/wmt17-en-de.golden (-update rewrites it).
 func TestWMT17Golden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
 	dir := wmt17Dir(t)
 	scores, lines := wmt17Scores(t, dir)
 	pub := readPublished(t)
