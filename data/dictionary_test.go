@@ -2,6 +2,8 @@ package data
 
 import (
 	"bytes"
+	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -112,4 +114,20 @@ func TestReadDictionaryOverwrite(t *testing.T) {
 	if d.Len() != NSpecial+3 || d.Index("a") != NSpecial+2 || d.Count(d.Index("a")) != 5 {
 		t.Errorf("overwrite: len %d, a=%d", d.Len(), d.Index("a"))
 	}
+}
+
+func ExampleBuildDictionary() {
+	c := NewCounter()
+	c.AddLine("das Haus ist groß")
+	c.AddLine("das Haus")
+	d := BuildDictionary(c, DefaultDictConfig())
+	// Ties in count go in code point order, so "Haus" before "das".
+	fmt.Println(d.Len(), d.Encode("das Haus ist klein", nil))
+	d.WriteTo(os.Stdout)
+	// Output:
+	// 8 [5 4 7 3 2]
+	// Haus 2
+	// das 2
+	// groß 1
+	// ist 1
 }
