@@ -1,9 +1,6 @@
 package data
 
-import (
-	"fmt"
-	"sort"
-)
+import "fmt"
 
 // BatchConfig sets how sentence pairs are grouped into batches, as
 // fairseq's --max-tokens, --batch-size, --max-source-positions,
@@ -101,9 +98,9 @@ func MakePlan(src, tgt []int32, cfg BatchConfig) (*Plan, error) {
 		}
 	}
 	if tgt != nil {
-		sort.SliceStable(idx, func(a, b int) bool { return tgt[idx[a]] < tgt[idx[b]] })
+		idx = stableSortBy(idx, tgt)
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return src[idx[a]] < src[idx[b]] })
+	idx = stableSortBy(idx, src)
 
 	p := &Plan{}
 	kept := idx[:0]
@@ -128,6 +125,29 @@ func MakePlan(src, tgt []int32, cfg BatchConfig) (*Plan, error) {
 	}
 	p.Batches = batchBySize(kept, ntok, cfg.MaxTokens, cfg.MaxSentences, max(cfg.SizeMultiple, 1))
 	return p, nil
+}
+
+// stableSortBy returns idx sorted by key[i], ties in their order in idx
+// (a counting sort: lengths are small non-negative integers).
+func stableSortBy(idx []int, key []int32) []int {
+	hi := int32(0)
+	for _, i := range idx {
+		hi = max(hi, key[i])
+	}
+	start := make([]int, int(hi)+2)
+	for _, i := range idx {
+		start[max(key[i], 0)+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	out := make([]int, len(idx))
+	for _, i := range idx {
+		k := max(key[i], 0)
+		out[start[k]] = i
+		start[k]++
+	}
+	return out
 }
 
 // batchBySize is fairseq's data_utils_fast.batch_by_size_vec: it splits

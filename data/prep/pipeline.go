@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/fixup-nmt/nmt/data"
@@ -119,10 +120,30 @@ func (p *pipeline) finalStage() string {
 }
 
 // install moves the finished files from the work folder into cfg.Out.
+// Outputs of an earlier run (with Force) that this run did not make are
+// removed, prepare.json first, so the folder never mixes two runs.
 func (p *pipeline) install() error {
 	ents, err := os.ReadDir(p.work)
 	if err != nil {
 		return err
+	}
+	made := map[string]bool{}
+	for _, e := range ents {
+		made[e.Name()] = true
+	}
+	if err := os.Remove(filepath.Join(p.cfg.Out, "prepare.json")); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	old, err := os.ReadDir(p.cfg.Out)
+	if err != nil {
+		return err
+	}
+	for _, e := range old {
+		if !made[e.Name()] && isOutput(e.Name()) {
+			if err := os.Remove(filepath.Join(p.cfg.Out, e.Name())); err != nil {
+				return err
+			}
+		}
 	}
 	for _, e := range ents {
 		if err := os.Rename(filepath.Join(p.work, e.Name()), filepath.Join(p.cfg.Out, e.Name())); err != nil {
@@ -130,4 +151,17 @@ func (p *pipeline) install() error {
 		}
 	}
 	return nil
+}
+
+// isOutput reports whether name is a file that Run writes.
+func isOutput(name string) bool {
+	if name == "codes" || (strings.HasPrefix(name, "dict.") && strings.HasSuffix(name, ".txt")) {
+		return true
+	}
+	for _, split := range []string{"train.", "valid.", "test."} {
+		if strings.HasPrefix(name, split) {
+			return true
+		}
+	}
+	return false
 }

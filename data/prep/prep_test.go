@@ -107,6 +107,17 @@ func TestRunValidEveryNoBPE(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "codes")); !os.IsNotExist(err) {
 		t.Error("codes written without BPE")
 	}
+	// Rerun with BPE and no test set: the old test files go.
+	st.Merges = 20
+	in, _ = TextConfig{TrainSrc: s, TrainTgt: g}.Inputs()
+	if _, err := Run(Config{Settings: st, Out: out, Inputs: in, Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{"codes": true, "train.bpe.de": true, "test.tok.de": false, "test.de-en.de.bin": false} {
+		if _, err := os.Stat(filepath.Join(out, f)); (err == nil) != want {
+			t.Errorf("after rerun: %s exists = %v, want %v", f, err == nil, want)
+		}
+	}
 }
 
 func TestRunErrors(t *testing.T) {
