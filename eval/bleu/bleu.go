@@ -10,15 +10,21 @@ import (
 // so that several systems can be scored against the same references.
 type BLEU struct {
 	cfg   Config
-	tok   Tokenizer
+	tok   tokenizer
+	vocab map[string]uint32 // reference token -> id; read-only after New
 	refs  []refSegment
 	nrefs string
 }
 
-// refSegment holds the tokenized non-empty references of one segment.
+// refSegment holds the token ids of the non-empty references of one
+// segment.
 type refSegment struct {
-	toks [][]string
+	ids [][]uint32
 }
+
+// oov is the id of every hypothesis token that no reference has. Such
+// tokens never match, so they need not be told apart.
+const oov = ^uint32(0)
 
 // SegmentError reports a problem with one segment (numbered from 1).
 type SegmentError struct {
@@ -36,23 +42,38 @@ func New(refs [][]string, cfg Config) (*BLEU, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	tok, _ := NewTokenizer(cfg.tokenizer())
+	tok, _ := newTokenizer(cfg.tokenizer())
 	b := &BLEU{cfg: cfg, tok: tok}
 	segs, nrefs, err := collectRefs(refs)
 	if err != nil {
 		return nil, err
 	}
 	b.nrefs = nrefs
-	b.refs = make([]refSegment, len(segs))
+	toks := make([][][]string, len(segs))
 	parallel(len(segs), func(lo, hi int, _ *scratch) {
 		for i := lo; i < hi; i++ {
-			toks := make([][]string, len(segs[i]))
+			toks[i] = make([][]string, len(segs[i]))
 			for k, r := range segs[i] {
-				toks[k] = pyFields(nil, b.preprocess(r))
+				toks[i][k] = b.preprocess(nil, r)
 			}
-			b.refs[i].toks = toks
 		}
 	})
+	b.vocab, b.refs = make(map[string]uint32), make([]refSegment, len(segs))
+	for i, seg := range toks {
+		b.refs[i].ids = make([][]uint32, len(seg))
+		for k, ts := range seg {
+			ids := make([]uint32, len(ts))
+			for j, t := range ts {
+				id, ok := b.vocab[t]
+				if !ok {
+					id = uint32(len(b.vocab))
+					b.vocab[t] = id
+				}
+				ids[j] = id
+			}
+			b.refs[i].ids[k] = ids
+		}
+	}
 	return b, nil
 }
 
@@ -96,12 +117,13 @@ func collectRefs(refs [][]string) ([][]string, string, error) {
 }
 
 // preprocess lowercases (optionally), strips trailing whitespace and
-// tokenizes, like sacreBLEU's BLEU._preprocess_segment.
-func (b *BLEU) preprocess(s string) string {
+// tokenizes, like sacreBLEU's BLEU._preprocess_segment, appending the
+// tokens to dst.
+func (b *BLEU) preprocess(dst []string, s string) []string {
 	if b.cfg.Lowercase {
 		s = pyLower(s)
 	}
-	return b.tok.Tokenize(pyRstrip(s))
+	return b.tok.tokens(dst, pyRstrip(s))
 }
 
 // Len returns the number of segments.
@@ -129,20 +151,22 @@ func (b *BLEU) Stats(hyps []string) ([]Stats, error) {
 
 // segment computes the statistics of one hypothesis.
 func (b *BLEU) segment(s *scratch, hyp string, ref *refSegment) Stats {
-	clear(s.ids)
-	s.words = pyFields(s.words[:0], b.preprocess(hyp))
+	s.words = b.preprocess(s.words[:0], hyp)
+	s.hypUni = resize(s.hypUni, len(s.words))
+	for j, w := range s.words {
+		id, ok := b.vocab[w]
+		if !ok {
+			id = oov
+		}
+		s.hypUni[j] = id
+	}
+	s.hypPrev = resize(s.hypPrev, len(s.hypUni))
 	var lens [8]int
 	refLens := lens[:0]
-	for _, toks := range ref.toks {
-		refLens = append(refLens, len(toks))
+	for _, ids := range ref.ids {
+		refLens = append(refLens, len(ids))
 	}
-	uni := seqs(&s.refUni, refLens...)
 	prev := seqs(&s.refPrev, refLens...)
-	for k, toks := range ref.toks {
-		uni[k] = s.intern(uni[k][:0], toks)
-	}
-	s.hypUni = s.intern(s.hypUni[:0], s.words)
-	s.hypPrev = resize(s.hypPrev, len(s.hypUni))
 	st := Stats{HypLen: len(s.hypUni), RefLen: closestRefLen(len(s.hypUni), refLens)}
 	t := &s.table
 	for n := 1; n <= MaxOrder && n <= st.HypLen; n++ {
@@ -151,8 +175,8 @@ func (b *BLEU) segment(s *scratch, hyp string, ref *refSegment) Stats {
 			size += nOf(l, n)
 		}
 		t.reset(size)
-		for k := range uni {
-			t.addRef(uni[k], prev[k], n, int32(k))
+		for k, ids := range ref.ids {
+			t.addRef(ids, prev[k], n, int32(k))
 		}
 		st.Total[n-1], st.Correct[n-1] = t.addHyp(s.hypUni, s.hypPrev, n)
 	}
@@ -207,6 +231,6 @@ func Tokenize(s string, cfg Config) (string, error) {
 		return "", err
 	}
 	b := &BLEU{cfg: cfg}
-	b.tok, _ = NewTokenizer(cfg.tokenizer())
-	return strings.Join(pyFields(nil, b.preprocess(s)), " "), nil
+	b.tok, _ = newTokenizer(cfg.tokenizer())
+	return strings.Join(b.preprocess(nil, s), " "), nil
 }

@@ -10,13 +10,14 @@ import (
 type CHRF struct {
 	cfg   CHRFConfig
 	refs  [][]chrfRef
+	vocab map[string]uint32 // reference word -> id (chrF++); read-only after NewCHRF
 	nrefs string
 }
 
 // chrfRef is one reference of one segment, ready for matching.
 type chrfRef struct {
-	chars []rune   // characters, whitespace removed unless cfg.Whitespace
-	words []string // chrF++ words, punctuation split off
+	chars []uint32 // code points, whitespace removed unless cfg.Whitespace
+	words []uint32 // chrF++ word ids, punctuation split off
 }
 
 // CHRFScore is a chrF score.
@@ -46,19 +47,38 @@ func NewCHRF(refs [][]string, cfg CHRFConfig) (*CHRF, error) {
 		return nil, err
 	}
 	c := &CHRF{cfg: cfg, nrefs: nrefs, refs: make([][]chrfRef, len(segs))}
+	words := make([][][]string, len(segs))
 	parallel(len(segs), func(lo, hi int, _ *scratch) {
 		for i := lo; i < hi; i++ {
 			rs := make([]chrfRef, len(segs[i]))
+			words[i] = make([][]string, len(segs[i]))
 			for k, r := range segs[i] {
 				r = c.preprocess(r)
 				rs[k].chars = c.chars(nil, r)
 				if cfg.WordOrder > 0 {
-					rs[k].words = splitPunct(nil, r)
+					words[i][k] = splitPunct(nil, r)
 				}
 			}
 			c.refs[i] = rs
 		}
 	})
+	if cfg.WordOrder > 0 {
+		c.vocab = make(map[string]uint32)
+		for i, seg := range words {
+			for k, ws := range seg {
+				ids := make([]uint32, len(ws))
+				for j, w := range ws {
+					id, ok := c.vocab[w]
+					if !ok {
+						id = uint32(len(c.vocab))
+						c.vocab[w] = id
+					}
+					ids[j] = id
+				}
+				c.refs[i][k].words = ids
+			}
+		}
+	}
 	return c, nil
 }
 
@@ -69,13 +89,20 @@ func (c *CHRF) preprocess(s string) string {
 	return s
 }
 
-// chars appends the characters of s that chrF counts.
-func (c *CHRF) chars(dst []rune, s string) []rune {
-	for _, r := range s {
-		if !c.cfg.Whitespace && isPySpace(r) {
+// chars appends the characters (code points) of s that chrF counts.
+func (c *CHRF) chars(dst []uint32, s string) []uint32 {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < utf8.RuneSelf {
+			if c.cfg.Whitespace || !asciiSpace[b] {
+				dst = append(dst, uint32(b))
+			}
 			continue
 		}
-		dst = append(dst, r)
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if c.cfg.Whitespace || !isPySpace(r) {
+			dst = append(dst, uint32(r))
+		}
+		i += w - 1
 	}
 	return dst
 }
@@ -151,9 +178,17 @@ func (c *CHRF) Stats(hyps []string) ([]CHRFStats, error) {
 // segment writes the statistics of hyp against its best reference to dst.
 func (c *CHRF) segment(s *scratch, hyp string, refs []chrfRef, dst []int64) {
 	hyp = c.preprocess(hyp)
-	s.hyp = c.chars(s.hyp[:0], hyp)
+	s.hypChars = c.chars(s.hypChars[:0], hyp)
 	if c.cfg.WordOrder > 0 {
 		s.words = splitPunct(s.words[:0], hyp)
+		s.hypWords = resize(s.hypWords, len(s.words))
+		for j, w := range s.words {
+			id, ok := c.vocab[w]
+			if !ok {
+				id = oov
+			}
+			s.hypWords[j] = id
+		}
 	}
 	if len(refs) == 1 {
 		c.match(s, &refs[0], dst)
@@ -176,48 +211,31 @@ func (c *CHRF) segment(s *scratch, hyp string, refs []chrfRef, dst []int64) {
 // hypothesis in s against ref.
 func (c *CHRF) match(s *scratch, ref *chrfRef, dst []int64) {
 	nc := c.cfg.CharOrder
-	ru := seqs(&s.refUni, len(ref.chars))[0]
-	for i, r := range ref.chars {
-		ru[i] = uint32(r)
+	c.orders(s, ref.chars, s.hypChars, nc, dst)
+	if c.cfg.WordOrder > 0 {
+		c.orders(s, ref.words, s.hypWords, c.cfg.WordOrder, dst[3*nc:])
 	}
-	rp := seqs(&s.refPrev, len(ref.chars))[0]
-	s.hypUni = resize(s.hypUni, len(s.hyp))
-	for i, r := range s.hyp {
-		s.hypUni[i] = uint32(r)
-	}
-	s.hypPrev = resize(s.hypPrev, len(s.hyp))
-	c.orders(s, ru, rp, nc, dst)
-	nw := c.cfg.WordOrder
-	if nw == 0 {
-		return
-	}
-	clear(s.ids)
-	ru = s.intern(ru[:0], ref.words)
-	rp = resize(rp, len(ru))
-	s.hypUni = s.intern(s.hypUni[:0], s.words)
-	s.hypPrev = resize(s.hypPrev, len(s.hypUni))
-	s.refUni[0], s.refPrev[0] = ru, rp
-	c.orders(s, ru, rp, nw, dst[3*nc:])
 }
 
-// orders counts orders 1..maxN of the reference n-grams (unigram ids ru,
-// scratch rp) against those of the hypothesis in s, writing [hyp, ref,
-// match] triples to dst.
-func (c *CHRF) orders(s *scratch, ru, rp []uint32, maxN int, dst []int64) {
+// orders counts the n-grams of orders 1..maxN of ref against those of
+// hyp (unigram ids), writing [hyp, ref, match] triples to dst.
+func (c *CHRF) orders(s *scratch, ref, hyp []uint32, maxN int, dst []int64) {
 	t := &s.table
+	rp := seqs(&s.refPrev, len(ref))[0]
+	s.hypPrev = resize(s.hypPrev, len(hyp))
 	for n := 1; n <= maxN; n++ {
-		nRef, nHyp := nOf(len(ru), n), nOf(len(s.hypUni), n)
+		nRef, nHyp := nOf(len(ref), n), nOf(len(hyp), n)
 		if nRef == 0 || nHyp == 0 {
 			// No n-gram on one side: nothing matches at this or any
 			// higher order.
 			for ; n <= maxN; n++ {
-				setTriple(dst[3*(n-1):], int64(nOf(len(s.hypUni), n)), int64(nOf(len(ru), n)), 0)
+				setTriple(dst[3*(n-1):], int64(nOf(len(hyp), n)), int64(nOf(len(ref), n)), 0)
 			}
 			return
 		}
 		t.reset(nRef + nHyp)
-		t.addRef(ru, rp, n, 0)
-		tot, m := t.addHyp(s.hypUni, s.hypPrev, n)
+		t.addRef(ref, rp, n, 0)
+		tot, m := t.addHyp(hyp, s.hypPrev, n)
 		setTriple(dst[3*(n-1):], int64(tot), int64(nRef), int64(m))
 	}
 }

@@ -7,14 +7,13 @@ import (
 
 // scratch is per-goroutine working memory for segment statistics.
 type scratch struct {
-	ids     map[string]uint32 // token -> id, valid within one segment
-	table   ngramTable
-	refUni  [][]uint32 // unigram ids of each reference
-	refPrev [][]uint32 // n-gram ids of each reference, order by order
-	hypUni  []uint32
-	hypPrev []uint32
-	hyp     []rune
-	words   []string
+	table    ngramTable
+	refPrev  [][]uint32 // n-gram ids of each reference, order by order
+	hypUni   []uint32   // BLEU: hypothesis token ids
+	hypPrev  []uint32   // n-gram ids of the hypothesis, order by order
+	hypChars []uint32   // chrF: hypothesis code points
+	hypWords []uint32   // chrF++: hypothesis word ids
+	words    []string
 }
 
 // seqs returns k reusable id slices from *pool, each of length n[i].
@@ -34,20 +33,6 @@ func resize(s []uint32, n int) []uint32 {
 		return make([]uint32, n, n+n/2)
 	}
 	return s[:n]
-}
-
-// intern appends the ids of toks to dst; ids are shared by all the strings
-// interned since the last clear of s.ids.
-func (s *scratch) intern(dst []uint32, toks []string) []uint32 {
-	for _, t := range toks {
-		id, ok := s.ids[t]
-		if !ok {
-			id = uint32(len(s.ids))
-			s.ids[t] = id
-		}
-		dst = append(dst, id)
-	}
-	return dst
 }
 
 // minChunk is the fewest segments worth handing to a goroutine.
@@ -77,6 +62,4 @@ func parallel(n int, fn func(lo, hi int, s *scratch)) {
 	wg.Wait()
 }
 
-func newScratch() *scratch {
-	return &scratch{ids: make(map[string]uint32, 128)}
-}
+func newScratch() *scratch { return &scratch{} }

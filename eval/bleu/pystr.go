@@ -30,17 +30,29 @@ func isPySpace(r rune) bool {
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true,
 	0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true}
 
+// spaceByte marks the bytes that may start Python whitespace: the ASCII
+// spaces (1) and the lead bytes of the non-ASCII ones (2: U+0085, U+00A0,
+// U+1680, U+2000..U+205F, U+3000).
+var spaceByte = func() (t [256]uint8) {
+	for c := range 128 {
+		if asciiSpace[c] {
+			t[c] = 1
+		}
+	}
+	t[0xc2], t[0xe1], t[0xe2], t[0xe3] = 2, 2, 2, 2
+	return t
+}()
+
 // pyFields splits s like Python's s.split() with no argument, appending the
 // fields (substrings of s) to dst.
 func pyFields(dst []string, s string) []string {
 	start := -1
 	for i := 0; i < len(s); {
-		c := s[i]
-		w := 1
-		var space bool
-		if c < utf8.RuneSelf {
-			space = asciiSpace[c]
-		} else {
+		w, space := 1, false
+		switch spaceByte[s[i]] {
+		case 1:
+			space = true
+		case 2:
 			var r rune
 			r, w = utf8.DecodeRuneInString(s[i:])
 			space = isPySpace(r)

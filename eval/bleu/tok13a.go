@@ -3,7 +3,6 @@ package bleu
 import (
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // tok13a is sacreBLEU's default tokenizer, equivalent to mteval-v13a.pl as
@@ -18,7 +17,9 @@ type tok13a struct{}
 
 func (tok13a) Signature() string { return "13a" }
 
-func (tok13a) Tokenize(line string) string {
+func (t tok13a) Tokenize(line string) string { return strings.Join(t.tokens(nil, line), " ") }
+
+func (tok13a) tokens(dst []string, line string) []string {
 	if strings.Contains(line, "<skipped>") {
 		line = strings.ReplaceAll(line, "<skipped>", "")
 	}
@@ -32,7 +33,7 @@ func (tok13a) Tokenize(line string) string {
 		line = strings.ReplaceAll(line, "&lt;", "<")
 		line = strings.ReplaceAll(line, "&gt;", ">")
 	}
-	return postTokenize(line, true)
+	return postTokenize(dst, line, true)
 }
 
 // spacedPunct marks the ASCII characters that 13a surrounds with spaces
@@ -54,113 +55,95 @@ func isDotComma(c byte) bool { return c == '.' || c == ',' }
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // postTokenize runs the regexp passes shared by 13a and zh
-// (sacreBLEU's TokenizerRegexp), then collapses whitespace:
+// (sacreBLEU's TokenizerRegexp), then splits on whitespace, appending the
+// tokens to dst:
 //
 //	s/([\{-\~\[-\` -\&\(-\+\:-\@\/])/ \1 /g   spaced punctuation
 //	s/([^0-9])([\.,])/\1 \2 /g                period, comma not after a digit
 //	s/([\.,])([^0-9])/ \1 \2/g                period, comma not before a digit
 //	s/([0-9])(-)/\1 \2 /g                     dash after a digit
-//	' '.join(line.split())
+//	line.split()
 //
 // Each pass scans left to right and a match consumes both of its
 // characters, as Python's re.sub does. The passes work on bytes: every
 // pattern character other than [^0-9] is ASCII, and a multi-byte character
-// is never a digit, so byte-wise matching gives the same output.
-func postTokenize(line string, pad bool) string {
+// is never a digit, so byte-wise matching gives the same output. A match
+// can only occur at a '.', ',' or '-' (or spaced punctuation), so each pass
+// jumps from one of those to the next and copies the bytes between in one
+// go; last marks the end of what the previous match consumed.
+func postTokenize(dst []string, line string, pad bool) []string {
 	pa := bufPool.Get().(*[]byte)
 	pb := bufPool.Get().(*[]byte)
 	a, b := (*pa)[:0], (*pb)[:0]
 
-	// Pass 1, with the padding spaces of 13a.
+	// Pass 1, with the padding spaces of 13a (" line " after pass 1).
 	if pad {
 		a = append(a, ' ', ' ', ' ')
 	}
 	hasDot, hasDash := false, false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if spacedPunct[c] {
+	last := 0
+	for j := 0; j < len(line); j++ {
+		c := line[j]
+		switch {
+		case spacedPunct[c]:
+			a = append(a, line[last:j]...)
 			a = append(a, ' ', c, ' ')
-			continue
+			last = j + 1
+		case c == '.' || c == ',':
+			hasDot = true
+		case c == '-':
+			hasDash = true
 		}
-		a = append(a, c)
-		hasDot = hasDot || isDotComma(c)
-		hasDash = hasDash || c == '-'
 	}
+	a = append(a, line[last:]...)
 	if pad {
 		a = append(a, ' ', ' ', ' ')
 	}
 
 	if hasDot {
-		// Pass 2: ([^0-9])([\.,]) -> \1 \2
-		b = b[:0]
-		for i := 0; i < len(a); i++ {
-			c := a[i]
-			if !isDigit(c) && i+1 < len(a) && isDotComma(a[i+1]) {
-				b = append(b, c, ' ', a[i+1], ' ')
-				i++
-				continue
+		// Pass 2: ([^0-9])([\.,]) -> \1 \2 ' ', a match ending at each dot j.
+		b, last = b[:0], 0
+		for j := 1; j < len(a); j++ {
+			if isDotComma(a[j]) && j-1 >= last && !isDigit(a[j-1]) {
+				b = append(b, a[last:j]...)
+				b = append(b, ' ', a[j], ' ')
+				last = j + 1
 			}
-			b = append(b, c)
 		}
-		// Pass 3: ([\.,])([^0-9]) -> ' \1 \2'
-		a = a[:0]
-		for i := 0; i < len(b); i++ {
-			c := b[i]
-			if isDotComma(c) && i+1 < len(b) && !isDigit(b[i+1]) {
-				a = append(a, ' ', c, ' ', b[i+1])
-				i++
-				continue
+		b = append(b, a[last:]...)
+		// Pass 3: ([\.,])([^0-9]) -> ' ' \1 ' ' \2, a match starting at each dot j.
+		a, last = a[:0], 0
+		for j := 0; j+1 < len(b); j++ {
+			if isDotComma(b[j]) && j >= last && !isDigit(b[j+1]) {
+				a = append(a, b[last:j]...)
+				a = append(a, ' ', b[j], ' ', b[j+1])
+				last = j + 2
 			}
-			a = append(a, c)
 		}
+		a = append(a, b[last:]...)
 	}
 	if hasDash {
-		// Pass 4: ([0-9])(-) -> \1 \2
-		b = b[:0]
-		for i := 0; i < len(a); i++ {
-			c := a[i]
-			if isDigit(c) && i+1 < len(a) && a[i+1] == '-' {
-				b = append(b, c, ' ', '-', ' ')
-				i++
-				continue
+		// Pass 4: ([0-9])(-) -> \1 \2 ' ', a match ending at each dash j.
+		b, last = b[:0], 0
+		for j := 1; j < len(a); j++ {
+			if a[j] == '-' && j-1 >= last && isDigit(a[j-1]) {
+				b = append(b, a[last:j]...)
+				b = append(b, ' ', '-', ' ')
+				last = j + 1
 			}
-			b = append(b, c)
 		}
+		b = append(b, a[last:]...)
 		a, b = b, a
 	}
-	out := joinFieldsBytes(a)
+	dst = appendFields(dst, a)
 	*pa, *pb = a, b
 	bufPool.Put(pa)
 	bufPool.Put(pb)
-	return out
+	return dst
 }
 
-// joinFieldsBytes returns ' '.join(s.split()) for the bytes in s.
-func joinFieldsBytes(s []byte) string {
-	var out strings.Builder
-	out.Grow(len(s))
-	sep := false
-	for i := 0; i < len(s); {
-		c := s[i]
-		w := 1
-		var space bool
-		if c < utf8.RuneSelf {
-			space = asciiSpace[c]
-		} else {
-			var r rune
-			r, w = utf8.DecodeRune(s[i:])
-			space = isPySpace(r)
-		}
-		if space {
-			sep = out.Len() > 0
-		} else {
-			if sep {
-				out.WriteByte(' ')
-				sep = false
-			}
-			out.Write(s[i : i+w])
-		}
-		i += w
-	}
-	return out.String()
+// appendFields appends the whitespace-separated fields of b (Python's
+// split()) to dst, as substrings of one new string; b is not retained.
+func appendFields(dst []string, b []byte) []string {
+	return pyFields(dst, string(b))
 }

@@ -15,13 +15,22 @@ type Tokenizer interface {
 	Signature() string
 }
 
+// tokenizer is implemented by the built-in tokenizers: the tokens of line
+// (what BLEU counts after splitting Tokenize's output), appended to dst.
+type tokenizer interface {
+	Tokenizer
+	tokens(dst []string, line string) []string
+}
+
 // Tokenizers lists the tokenizer names NewTokenizer accepts, in sacreBLEU's
 // order. (sacreBLEU's ja-mecab and spm need external models and are not
 // provided.)
 var Tokenizers = []string{"none", "zh", "13a", "char", "intl"}
 
 // NewTokenizer returns sacreBLEU's tokenizer called name.
-func NewTokenizer(name string) (Tokenizer, error) {
+func NewTokenizer(name string) (Tokenizer, error) { return newTokenizer(name) }
+
+func newTokenizer(name string) (tokenizer, error) {
 	switch name {
 	case "13a":
 		return tok13a{}, nil
@@ -43,11 +52,26 @@ type tokNone struct{}
 func (tokNone) Tokenize(line string) string { return line }
 func (tokNone) Signature() string           { return "none" }
 
+func (tokNone) tokens(dst []string, line string) []string { return pyFields(dst, line) }
+
 // tokChar puts a space between every two characters (code points), so every
 // non-whitespace character becomes a token.
 type tokChar struct{}
 
 func (tokChar) Signature() string { return "char" }
+
+// tokens returns every non-whitespace character (the fields of Tokenize's
+// output), as substrings of line.
+func (tokChar) tokens(dst []string, line string) []string {
+	for i := 0; i < len(line); {
+		r, w := utf8.DecodeRuneInString(line[i:])
+		if !isPySpace(r) {
+			dst = append(dst, line[i:i+w])
+		}
+		i += w
+	}
+	return dst
+}
 
 func (tokChar) Tokenize(line string) string {
 	var b strings.Builder

@@ -58,7 +58,9 @@ func runeClass(r rune) uint8 {
 	return classOf(r)
 }
 
-func (tokIntl) Tokenize(line string) string {
+func (t tokIntl) Tokenize(line string) string { return strings.Join(t.tokens(nil, line), " ") }
+
+func (tokIntl) tokens(dst []string, line string) []string {
 	rs := make([]rune, 0, len(line))
 	cls := make([]uint8, 0, len(line))
 	for i, r := range line {
@@ -103,25 +105,15 @@ func (tokIntl) Tokenize(line string) string {
 		}
 		out = append(out, r)
 	}
-	var b strings.Builder
-	b.Grow(len(line) + 8)
-	sep := false
+	buf := make([]byte, 0, len(line)+len(out))
 	for _, r := range out {
-		if isPySpace(r) {
-			sep = b.Len() > 0
-			continue
-		}
-		if sep {
-			b.WriteByte(' ')
-			sep = false
-		}
 		if r >= 0xDC80 && r <= 0xDCFF {
-			b.WriteByte(byte(r - 0xDC00))
+			buf = append(buf, byte(r-0xDC00)) // an invalid input byte
 			continue
 		}
-		b.WriteRune(r)
+		buf = utf8.AppendRune(buf, r)
 	}
-	return b.String()
+	return appendFields(dst, buf)
 }
 
 func recls(cls []uint8, rs []rune) []uint8 {

@@ -57,7 +57,9 @@ func isChineseChar(r rune) bool {
 	return false
 }
 
-func (tokZh) Tokenize(line string) string {
+func (t tokZh) Tokenize(line string) string { return strings.Join(t.tokens(nil, line), " ") }
+
+func (tokZh) tokens(dst []string, line string) []string {
 	line = pyStrip(line)
 	var b strings.Builder
 	b.Grow(len(line) + 16)
@@ -70,5 +72,5 @@ func (tokZh) Tokenize(line string) string {
 		}
 		b.WriteRune(r)
 	}
-	return postTokenize(b.String(), false)
+	return postTokenize(dst, b.String(), false)
 }
