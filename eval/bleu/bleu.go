@@ -167,18 +167,29 @@ func (b *BLEU) segment(s *scratch, hyp string, ref *refSegment) Stats {
 		refLens = append(refLens, len(ids))
 	}
 	prev := seqs(&s.refPrev, refLens...)
+	alive := seqsBool(&s.refAlive, refLens...)
+	s.hypAlive = resizeBool(s.hypAlive, len(s.hypUni))
 	st := Stats{HypLen: len(s.hypUni), RefLen: closestRefLen(len(s.hypUni), refLens)}
+	for n := 1; n <= MaxOrder; n++ {
+		st.Total[n-1] = nOf(st.HypLen, n)
+	}
 	t := &s.table
 	for n := 1; n <= MaxOrder && n <= st.HypLen; n++ {
-		size := nOf(st.HypLen, n)
-		for _, l := range refLens {
-			size += nOf(l, n)
+		size := candidates(s.hypAlive, st.HypLen, n)
+		for k, l := range refLens {
+			size += candidates(alive[k], l, n)
 		}
 		t.reset(size)
 		for k, ids := range ref.ids {
-			t.addRef(ids, prev[k], n, int32(k))
+			t.addRef(ids, prev[k], alive[k], n, int32(k))
 		}
-		st.Total[n-1], st.Correct[n-1] = t.addHyp(s.hypUni, s.hypPrev, n)
+		st.Correct[n-1] = t.addHyp(s.hypUni, s.hypPrev, s.hypAlive, n)
+		if n == MaxOrder || !t.markAlive(s.hypPrev, s.hypAlive, st.HypLen, n) {
+			break // no n-gram matches: no longer one can
+		}
+		for k, l := range refLens {
+			t.markAlive(prev[k], alive[k], l, n)
+		}
 	}
 	return st
 }

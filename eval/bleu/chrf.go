@@ -222,21 +222,23 @@ func (c *CHRF) match(s *scratch, ref *chrfRef, dst []int64) {
 func (c *CHRF) orders(s *scratch, ref, hyp []uint32, maxN int, dst []int64) {
 	t := &s.table
 	rp := seqs(&s.refPrev, len(ref))[0]
+	ra := seqsBool(&s.refAlive, len(ref))[0]
 	s.hypPrev = resize(s.hypPrev, len(hyp))
+	s.hypAlive = resizeBool(s.hypAlive, len(hyp))
+	matchable := true
 	for n := 1; n <= maxN; n++ {
 		nRef, nHyp := nOf(len(ref), n), nOf(len(hyp), n)
-		if nRef == 0 || nHyp == 0 {
-			// No n-gram on one side: nothing matches at this or any
-			// higher order.
-			for ; n <= maxN; n++ {
-				setTriple(dst[3*(n-1):], int64(nOf(len(hyp), n)), int64(nOf(len(ref), n)), 0)
+		m := 0
+		if matchable && nRef > 0 && nHyp > 0 {
+			t.reset(candidates(ra, len(ref), n) + candidates(s.hypAlive, len(hyp), n))
+			t.addRef(ref, rp, ra, n, 0)
+			m = t.addHyp(hyp, s.hypPrev, s.hypAlive, n)
+			if n < maxN {
+				matchable = t.markAlive(s.hypPrev, s.hypAlive, len(hyp), n)
+				t.markAlive(rp, ra, len(ref), n)
 			}
-			return
 		}
-		t.reset(nRef + nHyp)
-		t.addRef(ref, rp, n, 0)
-		tot, m := t.addHyp(hyp, s.hypPrev, n)
-		setTriple(dst[3*(n-1):], int64(tot), int64(nRef), int64(m))
+		setTriple(dst[3*(n-1):], int64(nHyp), int64(nRef), int64(m))
 	}
 }
 

@@ -7,6 +7,12 @@ import "math/bits"
 // n-gram of order n > 1 by the id its first n-1 items got in the table of
 // order n-1, followed by the id of its last item. Each order's table is
 // small enough to stay in the L1 cache.
+//
+// An n-gram can only match if its (n-1)-gram prefix and suffix occur on
+// both sides, so from order 2 on only such "candidate" positions are put
+// in the table; every occurrence of an n-gram is a candidate or none is,
+// so the counts of the n-grams that can match stay exact, and the others
+// add nothing to the matches. Totals are counted without the table.
 
 // ngramEntry holds the counts of one n-gram within one segment.
 type ngramEntry struct {
@@ -28,7 +34,11 @@ type ngramTable struct {
 	shift uint // 64 - log2(len(e))
 	stamp uint32
 	n     int
+	slot  []int32 // slot of each id
 }
+
+// dead marks a position that is not a candidate at the current order.
+const dead = ^uint32(0)
 
 // reset empties the table and makes room for at least size entries.
 func (t *ngramTable) reset(size int) {
@@ -41,6 +51,7 @@ func (t *ngramTable) reset(size int) {
 	}
 	t.stamp++
 	t.n = 0
+	t.slot = t.slot[:0]
 }
 
 func (t *ngramTable) alloc(size int) {
@@ -62,6 +73,7 @@ func (t *ngramTable) get(k uint64) *ngramEntry {
 		if e.stamp != t.stamp {
 			*e = ngramEntry{key: k, stamp: t.stamp, id: uint32(t.n), curID: -1}
 			t.n++
+			t.slot = append(t.slot, int32(i))
 			return e
 		}
 		if e.key == k {
@@ -89,6 +101,7 @@ func (t *ngramTable) grow() {
 			i = (i + 1) & t.mask
 		}
 		t.e[i] = e
+		t.slot[e.id] = int32(i)
 	}
 }
 
@@ -101,12 +114,35 @@ func key(uni, prev []uint32, i, n int) uint64 {
 	return uint64(prev[i])<<32 | uint64(uni[i+n-1])
 }
 
+// candidate reports whether the order-n n-gram at i can match: always for
+// unigrams, else when its prefix and suffix (n-1)-grams occur on both sides.
+func candidate(alive []bool, i, n int) bool { return n == 1 || alive[i] && alive[i+1] }
+
+// candidates counts the candidate n-grams of order n in a sequence of
+// length l.
+func candidates(alive []bool, l, n int) int {
+	if n == 1 {
+		return l
+	}
+	c := 0
+	for i := 0; i+n <= l; i++ {
+		if alive[i] && alive[i+1] {
+			c++
+		}
+	}
+	return c
+}
+
 // addRef counts the order-n n-grams of reference number ref and keeps, per
 // n-gram, the maximum count over references. prev holds the ids of the
 // reference's (n-1)-grams (unused for n = 1) and is overwritten with the
-// ids of its n-grams.
-func (t *ngramTable) addRef(uni, prev []uint32, n int, ref int32) {
+// ids of its n-grams (dead for non-candidates).
+func (t *ngramTable) addRef(uni, prev []uint32, alive []bool, n int, ref int32) {
 	for i := 0; i+n <= len(uni); i++ {
+		if !candidate(alive, i, n) {
+			prev[i] = dead
+			continue
+		}
 		e := t.get(key(uni, prev, i, n))
 		if e.curID != ref {
 			e.curID, e.cur = ref, 0
@@ -120,20 +156,38 @@ func (t *ngramTable) addRef(uni, prev []uint32, n int, ref int32) {
 }
 
 // addHyp counts the order-n n-grams of the hypothesis (prev as in addRef)
-// and returns how many there are and how many match: an occurrence matches
-// while the hypothesis count so far does not exceed the reference count,
-// which sums to min(hyp count, ref count) per n-gram.
-func (t *ngramTable) addHyp(uni, prev []uint32, n int) (total, matched int) {
+// and returns how many match: an occurrence matches while the hypothesis
+// count so far does not exceed the reference count, which sums to
+// min(hyp count, ref count) per n-gram.
+func (t *ngramTable) addHyp(uni, prev []uint32, alive []bool, n int) (matched int) {
 	for i := 0; i+n <= len(uni); i++ {
+		if !candidate(alive, i, n) {
+			prev[i] = dead
+			continue
+		}
 		e := t.get(key(uni, prev, i, n))
 		e.hyp++
 		if e.hyp <= e.ref {
 			matched++
 		}
 		prev[i] = e.id
-		total++
 	}
-	return total, matched
+	return matched
+}
+
+// markAlive records, for the order-n n-grams of a sequence of length l
+// whose ids are in prev, whether they occur on both sides.
+func (t *ngramTable) markAlive(prev []uint32, alive []bool, l, n int) (any bool) {
+	for i := 0; i+n <= l; i++ {
+		a := false
+		if id := prev[i]; id != dead {
+			e := &t.e[t.slot[id]]
+			a = e.ref > 0 && e.hyp > 0
+		}
+		alive[i] = a
+		any = any || a
+	}
+	return any
 }
 
 // nOf returns the number of n-grams of order n in a sequence of length l.

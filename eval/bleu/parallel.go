@@ -9,10 +9,12 @@ import (
 type scratch struct {
 	table    ngramTable
 	refPrev  [][]uint32 // n-gram ids of each reference, order by order
-	hypUni   []uint32   // BLEU: hypothesis token ids
-	hypPrev  []uint32   // n-gram ids of the hypothesis, order by order
-	hypChars []uint32   // chrF: hypothesis code points
-	hypWords []uint32   // chrF++: hypothesis word ids
+	refAlive [][]bool   // which of those n-grams occur on both sides
+	hypAlive []bool
+	hypUni   []uint32 // BLEU: hypothesis token ids
+	hypPrev  []uint32 // n-gram ids of the hypothesis, order by order
+	hypChars []uint32 // chrF: hypothesis code points
+	hypWords []uint32 // chrF++: hypothesis word ids
 	words    []string
 }
 
@@ -25,6 +27,24 @@ func seqs(pool *[][]uint32, n ...int) [][]uint32 {
 		(*pool)[i] = resize((*pool)[i], l)
 	}
 	return (*pool)[:len(n)]
+}
+
+// seqsBool is seqs for flags.
+func seqsBool(pool *[][]bool, n ...int) [][]bool {
+	for len(*pool) < len(n) {
+		*pool = append(*pool, nil)
+	}
+	for i, l := range n {
+		(*pool)[i] = resizeBool((*pool)[i], l)
+	}
+	return (*pool)[:len(n)]
+}
+
+func resizeBool(s []bool, n int) []bool {
+	if cap(s) < n {
+		return make([]bool, n, n+n/2)
+	}
+	return s[:n]
 }
 
 // resize returns s with length n, reusing its memory when it can.
