@@ -43,6 +43,8 @@ apt_install() {
 }
 
 multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+# prefix of Debian's libtorch; only tests change it.
+prefix=${NMT_DEBIAN_PREFIX:-/usr}
 
 # find_libtorch sets TORCH_INC (list), TORCH_LIB, TORCH_VERSION, TORCH_KIND.
 find_libtorch() {
@@ -61,15 +63,16 @@ find_libtorch() {
 		fi
 		return
 	fi
-	local inc=/usr/include/torch/csrc/api/include/torch/torch.h
-	local lib=/usr/lib/$multiarch/libtorch.so
+	local inc=$prefix/include/torch/csrc/api/include/torch/torch.h
+	local lib=$prefix/lib/$multiarch/libtorch.so
 	if [ ! -f "$inc" ] || [ ! -e "$lib" ]; then
 		apt_install libtorch-dev libopenblas0-openmp ||
 			die "libtorch not found: as root run 'apt-get install libtorch-dev libopenblas0-openmp' (Debian 12), or set LIBTORCH=/path/to/libtorch"
 	fi
 	[ -f "$inc" ] || die "libtorch-dev installed but $inc is missing"
-	TORCH_INC="/usr/include/torch/csrc/api/include"
-	TORCH_LIB=/usr/lib/$multiarch
+	TORCH_INC="$prefix/include/torch/csrc/api/include"
+	[ "$prefix" = /usr ] || TORCH_INC="$prefix/include $TORCH_INC"
+	TORCH_LIB=$prefix/lib/$multiarch
 	TORCH_KIND=debian
 	TORCH_VERSION=$(dpkg-query -W -f '${Version}' libtorch-dev 2>/dev/null || echo unknown)
 	check_openblas
@@ -79,12 +82,12 @@ find_libtorch() {
 # libtorch falls back to reference BLAS, about 30 times slower at matmul.
 check_openblas() {
 	local blas
-	blas=$(readlink -f "/usr/lib/$multiarch/libblas.so.3" 2>/dev/null || true)
+	blas=$(readlink -f "$prefix/lib/$multiarch/libblas.so.3" 2>/dev/null || true)
 	case "$blas" in
 	*openblas*) return ;;
 	esac
 	apt_install libopenblas0-openmp || die "libblas.so.3 is ${blas:-missing}, not OpenBLAS: as root run 'apt-get install libopenblas0-openmp' (without it matmul is about 30 times slower)"
-	blas=$(readlink -f "/usr/lib/$multiarch/libblas.so.3" 2>/dev/null || true)
+	blas=$(readlink -f "$prefix/lib/$multiarch/libblas.so.3" 2>/dev/null || true)
 	case "$blas" in
 	*openblas*) ;;
 	*) die "libblas.so.3 is $blas after installing OpenBLAS: run 'update-alternatives --config libblas.so.3-$multiarch' and choose openblas" ;;
@@ -125,7 +128,6 @@ GO
 	echo "$stamp" >third_party/gotch.tmp/.nmt-stamp
 	rm -rf third_party/gotch
 	mv third_party/gotch.tmp third_party/gotch
-	rm -f build/lib/libtch.so build/.glue-stamp
 }
 
 # build_glue compiles libtch.so, stubbing what this libtorch lacks.
@@ -153,7 +155,7 @@ build_glue() {
 	for d in $TORCH_INC; do incs="$incs -isystem $d"; done
 	local cxx="g++ -std=c++17 -fPIC -O2 -w -D_GLIBCXX_USE_CXX11_ABI=$abi $incs -Ithird_party/gotch/csrc -Ithird_party/gotch/libtch -Icsrc $cuda_flags"
 	local stamp
-	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - csrc/*.cpp csrc/*.h | sha256sum | cut -c1-16)
+	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - csrc/*.cpp csrc/*.h patches/gotch/*.patch | sha256sum | cut -c1-16)
 	if [ -f build/lib/libtch.so ] && [ "$(cat build/.glue-stamp 2>/dev/null)" = "$stamp" ]; then
 		return
 	fi
@@ -192,6 +194,10 @@ build_bins() {
 
 need_go
 find_libtorch
+if [ "${1:-}" = --check ]; then
+	say "libtorch $TORCH_VERSION ($TORCH_KIND, $TORCH_LIB) is usable"
+	exit 0
+fi
 prepare_gotch
 build_glue
 build_bins

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -24,6 +25,15 @@ func SetThreads(n int) {
 	if n > 0 {
 		C.nmt_set_num_threads(C.int(n))
 	}
+}
+
+// DefaultThreads returns $NMT_THREADS when set to a positive number, else
+// the number of CPUs. libtorch starts with one thread on some machines.
+func DefaultThreads() int {
+	if v, err := strconv.Atoi(os.Getenv("NMT_THREADS")); err == nil && v > 0 {
+		return v
+	}
+	return runtime.NumCPU()
 }
 
 // Threads returns libtorch's intra-op thread count.

@@ -6,8 +6,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"runtime"
-	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,11 +21,7 @@ func init() {
 	tch.LockThread()
 	// libtorch on some machines starts with one intra-op thread; use every
 	// core unless NMT_THREADS or a command's --threads says otherwise.
-	n := runtime.NumCPU()
-	if v, err := strconv.Atoi(os.Getenv("NMT_THREADS")); err == nil && v > 0 {
-		n = v
-	}
-	tch.SetThreads(n)
+	tch.SetThreads(tch.DefaultThreads())
 }
 
 func main() {

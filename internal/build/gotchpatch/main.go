@@ -15,6 +15,11 @@
 //     with the error, which callers may recover.
 //  4. nil-optional: a nil *Tensor passed for an optional tensor argument
 //     dereferenced nil; it now means ts.None (an undefined tensor).
+//  5. int-pun: libtch read C ints as Go ints through an unsafe pointer
+//     cast, taking 8 bytes from a 4-byte value: the grad-mode state that
+//     GradSetEnabled returns, the device and the CUDA device count came back
+//     as garbage (which is why upstream NoGrad switched gradients on at
+//     exit instead of restoring them). They are now plain conversions.
 //
 // Usage: gotchpatch DIR   (DIR is the gotch copy; idempotent)
 package main
@@ -43,6 +48,7 @@ var (
 	inPlace    = regexp.MustCompile(`^(\s*)ts\.ctensor = \*ptr\s*$`)
 	fatal      = regexp.MustCompile(`\blog\.Fatal(f|ln)?\(`)
 	ctensorArg = regexp.MustCompile(`\b(\w+)\.ctensor\b`)
+	intPun     = regexp.MustCompile(`\*\(\*int\)\(unsafe\.Pointer\(&(\w+)\)\)`)
 	libCall    = regexp.MustCompile(`^\s*lib\.Atg\w*\(`)
 )
 
@@ -53,6 +59,8 @@ func run(dir string) error {
 	}
 	nn, _ := filepath.Glob(filepath.Join(dir, "nn", "*.go"))
 	files = append(files, nn...)
+	libtch, _ := filepath.Glob(filepath.Join(dir, "libtch", "*.go"))
+	files = append(files, libtch...)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -90,6 +98,11 @@ func rewrite(path string) error {
 				l = ctensorArg.ReplaceAllString(l, "ctOf($1)")
 			}
 		}
+		l = intPun.ReplaceAllString(l, "int($1)")
+		if strings.Contains(path, "/libtch/") {
+			out = append(out, l)
+			continue
+		}
 		l = fatal.ReplaceAllStringFunc(l, func(s string) string {
 			return "MustFail" + strings.TrimPrefix(s, "log.Fatal")
 		})
@@ -99,19 +112,21 @@ func rewrite(path string) error {
 	if !strings.Contains(path, "/ts/") {
 		res = strings.ReplaceAll(res, "MustFail", "nmtMustFail")
 	}
-	res = dropUnusedLog(res)
+	res = dropUnusedImport(res, "log")
+	res = dropUnusedImport(res, "unsafe")
 	if res == src {
 		return nil
 	}
 	return os.WriteFile(path, []byte(res), 0o644)
 }
 
-// dropUnusedLog removes the "log" import when no log. call is left.
-func dropUnusedLog(src string) string {
-	if strings.Contains(src, "log.") {
+// dropUnusedImport removes the import of pkg when no pkg. use is left.
+func dropUnusedImport(src, pkg string) string {
+	if strings.Contains(src, pkg+".") {
 		return src
 	}
-	return regexp.MustCompile(`(?m)^\s*"log"\s*\n`).ReplaceAllString(src, "")
+	src = regexp.MustCompile(`(?m)^\s*"`+pkg+`"\s*\n`).ReplaceAllString(src, "")
+	return regexp.MustCompile(`(?m)^import "`+pkg+`"\s*\n`).ReplaceAllString(src, "")
 }
 
 const helpers = `package ts

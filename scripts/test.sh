@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# test.sh: the project's test suite, as CI runs it (after setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=$PWD/bin:$PATH
+# The pure-Go layers must build and pass without cgo (no libtorch).
+pure=$(go list ./... | grep -E '/(text|bpe|eval/bleu|data)(/|$)|/cmd/nmt$' || true)
+CGO_ENABLED=0 go vet $pure
+CGO_ENABLED=0 go test -count=1 $pure
+# Everything else (torch packages) with cgo.
+torch=$(go list ./... | grep -vE '/(text|bpe|eval/bleu|data)(/|$)|/cmd/nmt$')
+go vet $torch
+go test -count=1 -timeout 20m $torch

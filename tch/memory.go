@@ -1,0 +1,25 @@
+package tch
+
+import (
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ResidentBytes returns this process's resident set size, from
+// /proc/self/statm; 0 where that is unavailable.
+func ResidentBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
+}
