@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // bleuStdinName names standard input in messages.
@@ -44,7 +45,7 @@ func bleuSplitLines(name string, data []byte, universal bool) ([]string, error) 
 	if len(data) == 0 {
 		return nil, nil
 	}
-	text := string(data)
+	text := unsafe.String(&data[0], len(data)) // data is not written again
 	text = strings.TrimSuffix(text, "\n")
 	lines := strings.Split(text, "\n")
 	valid := utf8.ValidString(text)

@@ -50,15 +50,22 @@ func New(refs [][]string, cfg Config) (*BLEU, error) {
 	}
 	b.nrefs = nrefs
 	toks := make([][][]string, len(segs))
+	ntok := make([]int, len(segs))
 	parallel(len(segs), func(lo, hi int, _ *scratch) {
+		ar := new(arena) // the reference tokens live as long as b
 		for i := lo; i < hi; i++ {
 			toks[i] = make([][]string, len(segs[i]))
 			for k, r := range segs[i] {
-				toks[i][k] = b.preprocess(nil, r)
+				toks[i][k] = b.preprocess(nil, r, ar)
+				ntok[i] += len(toks[i][k])
 			}
 		}
 	})
-	b.vocab, b.refs = make(map[string]uint32), make([]refSegment, len(segs))
+	total := 0
+	for _, n := range ntok {
+		total += n
+	}
+	b.vocab, b.refs = make(map[string]uint32, total/4), make([]refSegment, len(segs))
 	for i, seg := range toks {
 		b.refs[i].ids = make([][]uint32, len(seg))
 		for k, ts := range seg {
@@ -119,11 +126,11 @@ func collectRefs(refs [][]string) ([][]string, string, error) {
 // preprocess lowercases (optionally), strips trailing whitespace and
 // tokenizes, like sacreBLEU's BLEU._preprocess_segment, appending the
 // tokens to dst.
-func (b *BLEU) preprocess(dst []string, s string) []string {
+func (b *BLEU) preprocess(dst []string, s string, ar *arena) []string {
 	if b.cfg.Lowercase {
 		s = pyLower(s)
 	}
-	return b.tok.tokens(dst, pyRstrip(s))
+	return b.tok.tokens(dst, pyRstrip(s), ar)
 }
 
 // Len returns the number of segments.
@@ -151,7 +158,8 @@ func (b *BLEU) Stats(hyps []string) ([]Stats, error) {
 
 // segment computes the statistics of one hypothesis.
 func (b *BLEU) segment(s *scratch, hyp string, ref *refSegment) Stats {
-	s.words = b.preprocess(s.words[:0], hyp)
+	s.arena.reset() // the previous segment's tokens are no longer used
+	s.words = b.preprocess(s.words[:0], hyp, &s.arena)
 	s.hypUni = resize(s.hypUni, len(s.words))
 	for j, w := range s.words {
 		id, ok := b.vocab[w]
@@ -243,5 +251,5 @@ func Tokenize(s string, cfg Config) (string, error) {
 	}
 	b := &BLEU{cfg: cfg}
 	b.tok, _ = newTokenizer(cfg.tokenizer())
-	return strings.Join(b.preprocess(nil, s), " "), nil
+	return strings.Join(b.preprocess(nil, s, nil), " "), nil
 }

@@ -16,6 +16,7 @@ type scratch struct {
 	hypChars []uint32 // chrF: hypothesis code points
 	hypWords []uint32 // chrF++: hypothesis word ids
 	words    []string
+	arena    arena // hypothesis token text, reused segment by segment
 }
 
 // seqs returns k reusable id slices from *pool, each of length n[i].

@@ -3,6 +3,7 @@ package bleu
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // tok13a is sacreBLEU's default tokenizer, equivalent to mteval-v13a.pl as
@@ -17,9 +18,9 @@ type tok13a struct{}
 
 func (tok13a) Signature() string { return "13a" }
 
-func (t tok13a) Tokenize(line string) string { return strings.Join(t.tokens(nil, line), " ") }
+func (t tok13a) Tokenize(line string) string { return strings.Join(t.tokens(nil, line, nil), " ") }
 
-func (tok13a) tokens(dst []string, line string) []string {
+func (tok13a) tokens(dst []string, line string, ar *arena) []string {
 	if strings.Contains(line, "<skipped>") {
 		line = strings.ReplaceAll(line, "<skipped>", "")
 	}
@@ -33,7 +34,7 @@ func (tok13a) tokens(dst []string, line string) []string {
 		line = strings.ReplaceAll(line, "&lt;", "<")
 		line = strings.ReplaceAll(line, "&gt;", ">")
 	}
-	return postTokenize(dst, line, true)
+	return postTokenize(dst, line, true, ar)
 }
 
 // spacedPunct marks the ASCII characters that 13a surrounds with spaces
@@ -71,7 +72,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 // can only occur at a '.', ',' or '-' (or spaced punctuation), so each pass
 // jumps from one of those to the next and copies the bytes between in one
 // go; last marks the end of what the previous match consumed.
-func postTokenize(dst []string, line string, pad bool) []string {
+func postTokenize(dst []string, line string, pad bool, ar *arena) []string {
 	pa := bufPool.Get().(*[]byte)
 	pb := bufPool.Get().(*[]byte)
 	a, b := (*pa)[:0], (*pb)[:0]
@@ -135,7 +136,7 @@ func postTokenize(dst []string, line string, pad bool) []string {
 		b = append(b, a[last:]...)
 		a, b = b, a
 	}
-	dst = appendFields(dst, a)
+	dst = appendFields(dst, a, ar)
 	*pa, *pb = a, b
 	bufPool.Put(pa)
 	bufPool.Put(pb)
@@ -143,7 +144,31 @@ func postTokenize(dst []string, line string, pad bool) []string {
 }
 
 // appendFields appends the whitespace-separated fields of b (Python's
-// split()) to dst, as substrings of one new string; b is not retained.
-func appendFields(dst []string, b []byte) []string {
-	return pyFields(dst, string(b))
+// split()) to dst, copying each into ar; b is not retained.
+func appendFields(dst []string, b []byte, ar *arena) []string {
+	start := -1
+	for i := 0; i < len(b); {
+		w, space := 1, false
+		switch spaceByte[b[i]] {
+		case 1:
+			space = true
+		case 2:
+			var r rune
+			r, w = utf8.DecodeRune(b[i:])
+			space = isPySpace(r)
+		}
+		if space {
+			if start >= 0 {
+				dst = append(dst, ar.str(b[start:i]))
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+		i += w
+	}
+	if start >= 0 {
+		dst = append(dst, ar.str(b[start:]))
+	}
+	return dst
 }

@@ -17,9 +17,10 @@ type Tokenizer interface {
 
 // tokenizer is implemented by the built-in tokenizers: the tokens of line
 // (what BLEU counts after splitting Tokenize's output), appended to dst.
+// Tokens that are not substrings of line are stored in ar.
 type tokenizer interface {
 	Tokenizer
-	tokens(dst []string, line string) []string
+	tokens(dst []string, line string, ar *arena) []string
 }
 
 // Tokenizers lists the tokenizer names NewTokenizer accepts, in sacreBLEU's
@@ -52,7 +53,7 @@ type tokNone struct{}
 func (tokNone) Tokenize(line string) string { return line }
 func (tokNone) Signature() string           { return "none" }
 
-func (tokNone) tokens(dst []string, line string) []string { return pyFields(dst, line) }
+func (tokNone) tokens(dst []string, line string, _ *arena) []string { return pyFields(dst, line) }
 
 // tokChar puts a space between every two characters (code points), so every
 // non-whitespace character becomes a token.
@@ -62,7 +63,7 @@ func (tokChar) Signature() string { return "char" }
 
 // tokens returns every non-whitespace character (the fields of Tokenize's
 // output), as substrings of line.
-func (tokChar) tokens(dst []string, line string) []string {
+func (tokChar) tokens(dst []string, line string, _ *arena) []string {
 	for i := 0; i < len(line); {
 		r, w := utf8.DecodeRuneInString(line[i:])
 		if !isPySpace(r) {

@@ -58,9 +58,9 @@ func runeClass(r rune) uint8 {
 	return classOf(r)
 }
 
-func (t tokIntl) Tokenize(line string) string { return strings.Join(t.tokens(nil, line), " ") }
+func (t tokIntl) Tokenize(line string) string { return strings.Join(t.tokens(nil, line, nil), " ") }
 
-func (tokIntl) tokens(dst []string, line string) []string {
+func (tokIntl) tokens(dst []string, line string, ar *arena) []string {
 	rs := make([]rune, 0, len(line))
 	cls := make([]uint8, 0, len(line))
 	for i, r := range line {
@@ -113,7 +113,7 @@ func (tokIntl) tokens(dst []string, line string) []string {
 		}
 		buf = utf8.AppendRune(buf, r)
 	}
-	return appendFields(dst, buf)
+	return appendFields(dst, buf, ar)
 }
 
 func recls(cls []uint8, rs []rune) []uint8 {

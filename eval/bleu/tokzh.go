@@ -57,9 +57,9 @@ func isChineseChar(r rune) bool {
 	return false
 }
 
-func (t tokZh) Tokenize(line string) string { return strings.Join(t.tokens(nil, line), " ") }
+func (t tokZh) Tokenize(line string) string { return strings.Join(t.tokens(nil, line, nil), " ") }
 
-func (tokZh) tokens(dst []string, line string) []string {
+func (tokZh) tokens(dst []string, line string, ar *arena) []string {
 	line = pyStrip(line)
 	var b strings.Builder
 	b.Grow(len(line) + 16)
@@ -72,5 +72,5 @@ func (tokZh) tokens(dst []string, line string) []string {
 		}
 		b.WriteRune(r)
 	}
-	return postTokenize(dst, b.String(), false)
+	return postTokenize(dst, b.String(), false, ar)
 }
