@@ -1,0 +1,236 @@
+package transformer_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/nn"
+	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/transformer"
+)
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name, norm, init, want string
+	}{
+		{"fixup with layernorm", "post", "fixup", "valid: "},
+		{"deepnorm without norm", "none", "deepnorm", "deepnorm with post"},
+		{"unknown init", "none", "xavier", `unknown init "xavier"`},
+		{"unknown norm", "layer", "default", `unknown norm "layer"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tiny(tt.norm, tt.init).Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Validate() = %v, want error containing %q", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), "fixup with none") && !strings.Contains(err.Error(), "unknown norm") && !strings.Contains(err.Error(), "unknown init") {
+				t.Errorf("error %q does not list the valid combinations", err)
+			}
+		})
+	}
+	for _, c := range combos {
+		if err := tiny(c.norm, c.init).Validate(); err != nil {
+			t.Errorf("%s/%s: %v", c.norm, c.init, err)
+		}
+	}
+	c := tiny("post", "default")
+	c.Heads = 5
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "not divisible") {
+		t.Errorf("Dim 16 Heads 5: %v", err)
+	}
+	for _, p := range transformer.Presets() {
+		c, err := transformer.Preset(p)
+		if err != nil || c.Validate() != nil {
+			t.Errorf("preset %s: %v %v", p, err, c.Validate())
+		}
+	}
+	if c, _ := transformer.Preset("iwslt"); c.Dim != 512 || c.FFNDim != 1024 || c.Heads != 4 || c.EncoderLayers != 6 {
+		t.Errorf("iwslt preset %+v", c)
+	}
+}
+
+// Padding never changes the outputs of real tokens: extra left padding of
+// the source and extra right padding of the target leave the logits of the
+// real target positions unchanged.
+func TestPaddingMasks(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	for _, c := range combos {
+		t.Run(c.norm+"/"+c.init, func(t *testing.T) {
+			vs, m := build(t, tiny(c.norm, c.init), 1)
+			perturb(vs, 2)
+			m.SetTraining(false)
+			P, E := int64(1), int64(2)
+			short := m.Forward(ids([][]int64{{5, 6, 7, 8, E}}), ids([][]int64{{E, 9, 10}}))
+			long := m.Forward(ids([][]int64{{P, P, P, 5, 6, 7, 8, E}}), ids([][]int64{{E, 9, 10, P, P}}))
+			long3 := long.MustNarrow(1, 0, 3, false)
+			if d := maxAbsDiff(short, long3); d > tol(short) {
+				t.Errorf("padding changed real outputs by %g", d)
+			}
+			// a batch: row 0 padded, row 1 not; row 0 must equal its unpadded self
+			batch := m.Forward(ids([][]int64{{P, P, 5, 6, 7, 8, E}, {11, 12, 13, 14, 15, 16, E}}), ids([][]int64{{E, 9, 10, P}, {E, 3, 4, 5}}))
+			row := batch.MustSelect(0, 0, false).MustNarrow(0, 0, 3, true).MustUnsqueeze(0, true)
+			if d := maxAbsDiff(short, row); d > tol(short) {
+				t.Errorf("batching with padding changed row 0 by %g", d)
+			}
+		})
+	}
+}
+
+// No position sees the future: changing target token j changes no logits
+// before position j.
+func TestCausalMask(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	for _, c := range combos {
+		t.Run(c.norm+"/"+c.init, func(t *testing.T) {
+			vs, m := build(t, tiny(c.norm, c.init), 1)
+			perturb(vs, 2)
+			m.SetTraining(false)
+			src := ids([][]int64{{5, 6, 7, 2}})
+			a := m.Forward(src, ids([][]int64{{2, 9, 10, 11, 12}}))
+			b := m.Forward(src, ids([][]int64{{2, 9, 10, 20, 21}}))
+			if d := maxAbsDiff(a.MustNarrow(1, 0, 3, false), b.MustNarrow(1, 0, 3, false)); d != 0 {
+				t.Errorf("positions 0..2 changed by %g when tokens 3, 4 changed", d)
+			}
+			if d := maxAbsDiff(a.MustNarrow(1, 3, 2, false), b.MustNarrow(1, 3, 2, false)); d == 0 {
+				t.Errorf("positions 3, 4 did not change")
+			}
+		})
+	}
+}
+
+// Incremental decoding (with per-step scopes and a beam-style reorder)
+// gives the full forward pass's log-probabilities within 1e-5, for every
+// norm and init.
+func TestIncrementalMatchesForward(t *testing.T) {
+	tch.LockThread()
+	for _, c := range combos {
+		t.Run(c.norm+"/"+c.init, func(t *testing.T) {
+			outer := ts.NewScope()
+			defer outer.Close()
+			vs, m := build(t, tiny(c.norm, c.init), 3)
+			perturb(vs, 4)
+			m.SetTraining(false)
+			src := ids([][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}})
+			prev := ids([][]int64{{2, 9, 10, 11, 4, 5}, {2, 3, 4, 5, 6, 7}})
+			T := int64(6)
+			var want *ts.Tensor
+			ts.NoGrad(func() {
+				want = m.Forward(src, prev).MustLogSoftmax(-1, gotch.Float, true)
+			})
+			enc := m.Encode(src)
+			st := m.NewState(enc, 10)
+			defer st.Free()
+			enc.Free()
+			for i := int64(0); i < T; i++ {
+				step := ts.NewScope()
+				tok := prev.MustSelect(1, i, false)
+				got := m.Step(tok, st)
+				w := want.MustSelect(1, i, false)
+				if d := maxAbsDiff(got, w); d > tol(w) {
+					t.Fatalf("step %d: |incremental - full| = %g", i, d)
+				}
+				step.Close()
+			}
+			// reorder: rows (1, 0, 1) and continue; compare with a full pass
+			// over the reordered batch.
+			st.Reorder(ts.MustOfSlice([]int64{1, 0, 1}))
+			src2 := src.MustIndexSelect(0, ts.MustOfSlice([]int64{1, 0, 1}), false)
+			prev2 := prev.MustIndexSelect(0, ts.MustOfSlice([]int64{1, 0, 1}), false)
+			next := ids([][]int64{{13}, {14}, {15}})
+			prev3 := ts.MustCat([]*ts.Tensor{prev2, next}, 1)
+			var want2 *ts.Tensor
+			ts.NoGrad(func() {
+				want2 = m.Forward(src2, prev3).MustLogSoftmax(-1, gotch.Float, true).MustSelect(1, T, true)
+			})
+			step := ts.NewScope()
+			got := m.Step(next.MustView([]int64{3}, false), st)
+			if d := maxAbsDiff(got, want2); d > tol(want2) {
+				t.Fatalf("after reorder: |incremental - full| = %g", d)
+			}
+			step.Close()
+			// ReorderDecoder keeps rows: swapping rows 0 and 2 (both sentence 1)
+			st.ReorderDecoder(ts.MustOfSlice([]int64{2, 1, 0}))
+			if st.Rows() != 3 || st.Len() != int(T)+1 {
+				t.Fatalf("state rows %d len %d", st.Rows(), st.Len())
+			}
+		})
+	}
+}
+
+// Save and load: a model loaded into a differently seeded twin gives the
+// same outputs; the same seed gives identical parameters.
+func TestSaveLoadAndSeed(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	for _, c := range combos {
+		t.Run(c.norm+"/"+c.init, func(t *testing.T) {
+			cfg := tiny(c.norm, c.init)
+			vs, m := build(t, cfg, 5)
+			perturb(vs, 6)
+			m.SetTraining(false)
+			path := filepath.Join(t.TempDir(), "m.ckpt")
+			if err := transformer.Save(path, vs, cfg); err != nil {
+				t.Fatal(err)
+			}
+			vs2 := nn.NewVarStore(gotch.CPU)
+			m2, err := transformer.Load(path, vs2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m2.SetTraining(false)
+			src, prev := ids([][]int64{{1, 5, 6, 2}}), ids([][]int64{{2, 7, 8}})
+			if d := maxAbsDiff(m.Forward(src, prev), m2.Forward(src, prev)); d != 0 {
+				t.Errorf("loaded model differs by %g", d)
+			}
+			if m2.Config() != m.Config() {
+				t.Errorf("config %+v != %+v", m2.Config(), m.Config())
+			}
+			// same seed, same parameters; another seed, others
+			va, _ := build(t, cfg, 7)
+			vb, _ := build(t, cfg, 7)
+			vc, _ := build(t, cfg, 8)
+			same, differ := true, false
+			for name, x := range va.Variables() {
+				y, z := vb.Variables()[name], vc.Variables()[name]
+				if !x.MustEqual(&y, false) {
+					same = false
+				}
+				if !x.MustEqual(&z, false) {
+					differ = true
+				}
+			}
+			if !same || !differ {
+				t.Errorf("same seed identical: %v; other seed differs: %v", same, differ)
+			}
+		})
+	}
+	_ = os.Remove
+}
+
+// Dropout is active in training mode and off in evaluation mode.
+func TestTrainingMode(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	_, m := build(t, tiny("post", "default"), 1)
+	src, prev := ids([][]int64{{5, 6, 7, 2}}), ids([][]int64{{2, 9, 10}})
+	m.SetTraining(false)
+	if d := maxAbsDiff(m.Forward(src, prev), m.Forward(src, prev)); d != 0 {
+		t.Errorf("eval mode not deterministic: %g", d)
+	}
+	m.SetTraining(true)
+	if d := maxAbsDiff(m.Forward(src, prev), m.Forward(src, prev)); d == 0 {
+		t.Errorf("training mode has no dropout")
+	}
+}
