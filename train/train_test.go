@@ -1,0 +1,323 @@
+package train
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/nn"
+	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/data/prep"
+	"github.com/fixup-nmt/nmt/data/synth"
+	"github.com/fixup-nmt/nmt/tch"
+)
+
+// tinyModel stands in for the Transformer: target embedding plus the mean
+// of the source embeddings, a tanh layer with dropout and an output
+// projection. It has what matters to the trainer: parameters, dropout
+// and a [B,T,V] output.
+type tinyModel struct {
+	src, tgt *nn.Embedding
+	hid, out *nn.Linear
+	training bool
+}
+
+func buildTiny(p *nn.Path, c Config, v Vocab) (Model, any, error) {
+	d := int64(32)
+	m := &tinyModel{
+		src: nn.NewEmbedding(p.Sub("src"), int64(v.Src), d, nn.DefaultEmbeddingConfig()),
+		tgt: nn.NewEmbedding(p.Sub("tgt"), int64(v.Tgt), d, nn.DefaultEmbeddingConfig()),
+		hid: nn.NewLinear(p.Sub("hid"), d, d, nn.DefaultLinearConfig()),
+		out: nn.NewLinear(p.Sub("out"), d, int64(v.Tgt), nn.DefaultLinearConfig()),
+	}
+	return m, map[string]int{"dim": int(d)}, nil
+}
+
+func (m *tinyModel) SetTraining(on bool) { m.training = on }
+
+func (m *tinyModel) Forward(src, prev *ts.Tensor) *ts.Tensor {
+	s := m.src.Forward(src).MustMeanDim([]int64{1}, true, gotch.Float, true) // [B,1,D]
+	x := m.tgt.Forward(prev).MustAdd(s, true)
+	size := x.MustSize()
+	x = x.MustView([]int64{-1, size[2]}, true)
+	x = m.hid.Forward(x).MustTanh(true)
+	if m.training {
+		x = ts.MustDropout(x, 0.1, true)
+	}
+	return m.out.Forward(x).MustView([]int64{size[0], size[1], -1}, true)
+}
+
+var (
+	prepOnce sync.Once
+	prepDir  string
+	prepErr  error
+)
+
+// tinyData prepares 600 synth pairs (BPE 200 merges) once per test run.
+func tinyData(t *testing.T) string {
+	t.Helper()
+	prepOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "nmt-train-test-")
+		if err != nil {
+			prepErr = err
+			return
+		}
+		k, err := synth.Generate(synth.Config{Seed: 3, Train: 600, Valid: 60, Test: 0})
+		if err != nil {
+			prepErr = err
+			return
+		}
+		conv := func(ps []synth.Pair) []prep.Pair {
+			out := make([]prep.Pair, len(ps))
+			for i, p := range ps {
+				out[i] = prep.Pair{Src: p.De, Tgt: p.En}
+			}
+			return out
+		}
+		in := []prep.Input{
+			{Split: "train", Files: []string{"synth"}, Open: func() (prep.PairReader, error) { return &prep.SliceReader{Pairs: conv(k.Train)}, nil }},
+			{Split: "valid", Files: []string{"synth"}, Open: func() (prep.PairReader, error) { return &prep.SliceReader{Pairs: conv(k.Valid)}, nil }},
+		}
+		s := prep.Settings{Recipe: "text", SrcLang: "de", TgtLang: "en", Tokenize: true, Lowercase: true, Merges: 200, MinFrequency: 2, JoinedDictionary: true, Dict: data.DefaultDictConfig()}
+		prepDir = filepath.Join(dir, "bin")
+		_, prepErr = prep.Run(prep.Config{Settings: s, Out: prepDir, Inputs: in, Workers: 1})
+	})
+	if prepErr != nil {
+		t.Fatal(prepErr)
+	}
+	return prepDir
+}
+
+func tinyConfig(t *testing.T) Config {
+	c, err := Recipe("small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Data = tinyData(t)
+	c.SaveDir = t.TempDir()
+	c.MaxTokens, c.LR, c.WarmupUpdates, c.LogInterval = 512, 3e-3, 5, 1
+	c.MaxEpoch, c.SaveIntervalUpdates, c.KeepIntervalUpdates = 0, 0, 0
+	c.Threads, c.Device = 1, "cpu"
+	return c
+}
+
+func run(t *testing.T, c Config, hook func(*Trainer, UpdateStats)) ([]UpdateStats, error) {
+	t.Helper()
+	var got []UpdateStats
+	var tr *Trainer
+	tr, err := New(c, Options{Build: buildTiny, Log: testLog{t}, OnUpdate: func(u UpdateStats) {
+		got = append(got, u)
+		if hook != nil {
+			hook(tr, u)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	return got, tr.Run()
+}
+
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
+}
+
+func TestLossFalls(t *testing.T) {
+	tch.LockThread()
+	c := tinyConfig(t)
+	c.MaxUpdate = 60
+	got, err := run(t, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last := mean(got[:5]), mean(got[len(got)-5:])
+	t.Logf("loss (bits/token) first 5 updates %.3f, last 5 %.3f", first, last)
+	if !(last < first-1) {
+		t.Fatalf("loss did not fall: %.3f -> %.3f", first, last)
+	}
+	for _, name := range []string{"checkpoint_last.ckpt", "checkpoint1.ckpt", "checkpoint_best.ckpt", "metrics.jsonl", "config.yaml"} {
+		if _, err := os.Stat(filepath.Join(c.SaveDir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(c.SaveDir, "metrics.jsonl"))
+	if !strings.Contains(string(b), `"type":"valid"`) {
+		t.Errorf("metrics.jsonl has no valid record")
+	}
+}
+
+func mean(us []UpdateStats) float64 {
+	s := 0.0
+	for _, u := range us {
+		s += u.Loss
+	}
+	return s / float64(len(us))
+}
+
+// TestExactResume: a run stopped after update k and resumed gives the
+// same loss at every later update, bit for bit, as one never stopped.
+func TestExactResume(t *testing.T) {
+	tch.LockThread()
+	c := tinyConfig(t)
+	c.MaxUpdate = 40 // more than one epoch (about 14 updates each)
+	c.ValidateIntervalUpdates = 7
+	full, err := run(t, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{9, 14} { // mid-epoch, and where an epoch ends
+		c2 := c
+		c2.SaveDir = t.TempDir()
+		c2.MaxUpdate = k
+		first, err := run(t, c2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2.MaxUpdate = c.MaxUpdate
+		rest, err := run(t, c2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := append(first, rest...)
+		if len(got) != len(full) {
+			t.Fatalf("k=%d: %d updates, want %d", k, len(got), len(full))
+		}
+		for i := range full {
+			if got[i].Loss != full[i].Loss || got[i].GNorm != full[i].GNorm {
+				t.Fatalf("k=%d: update %d: loss %v gnorm %v, uninterrupted %v %v", k, i+1, got[i].Loss, got[i].GNorm, full[i].Loss, full[i].GNorm)
+			}
+		}
+	}
+}
+
+// TestInterrupt: a signal during training finishes the update, saves
+// checkpoint_last and returns Interrupted; resuming continues exactly.
+func TestInterrupt(t *testing.T) {
+	tch.LockThread()
+	c := tinyConfig(t)
+	c.MaxUpdate = 12
+	full, err := run(t, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SaveDir = t.TempDir()
+	first, err := run(t, c, func(tr *Trainer, u UpdateStats) {
+		if u.Update == 5 {
+			tr.Interrupt(syscall.SIGTERM)
+		}
+	})
+	var intr *Interrupted
+	if !errors.As(err, &intr) || intr.Update != 5 || intr.Signal != syscall.SIGTERM {
+		t.Fatalf("got %v, want Interrupted after update 5", err)
+	}
+	rest, err := run(t, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := append(first, rest...)
+	for i := range full {
+		if got[i].Loss != full[i].Loss {
+			t.Fatalf("update %d: loss %v after the interrupt, %v without", i+1, got[i].Loss, full[i].Loss)
+		}
+	}
+}
+
+func TestNonFinite(t *testing.T) {
+	tch.LockThread()
+	c := tinyConfig(t)
+	c.MaxUpdate = 6
+	c.LR = 1e30
+	c.WarmupUpdates = 0
+	c.LRScheduler = "fixed"
+	_, err := run(t, c, nil)
+	var nf *NonFinite
+	if !errors.As(err, &nf) {
+		t.Fatalf("got %v, want a non-finite error", err)
+	}
+	t.Log(err)
+	if !strings.Contains(err.Error(), "update ") {
+		t.Errorf("error does not name the update: %v", err)
+	}
+	c.SaveDir = t.TempDir()
+	c.SkipNonfinite = true
+	got, err := run(t, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := 0
+	for _, u := range got {
+		if u.Skipped {
+			skipped++
+		}
+	}
+	if skipped == 0 {
+		t.Errorf("no update skipped")
+	}
+}
+
+func TestLabelSmoothedCE(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	// B=1, T=3, V=4; the last target is padding (id 1).
+	logits := []float32{1, 2, 3, 4, 0, 0, 1, 0, 5, 5, 5, 5}
+	target := []int64{3, 2, 1}
+	eps := 0.1
+	lt := ts.MustOfSlice(logits).MustView([]int64{1, 3, 4}, true)
+	tt := ts.MustOfSlice(target).MustView([]int64{1, 3}, true)
+	loss, nll := LabelSmoothedCE(lt, tt, eps, 1)
+	gl, _ := loss.Float64Value(nil)
+	gn, _ := nll.Float64Value(nil)
+	// By hand, fairseq's formula.
+	var wantNLL, wantSmooth float64
+	for r := 0; r < 2; r++ {
+		row := logits[4*r : 4*r+4]
+		lse := 0.0
+		for _, x := range row {
+			lse += math.Exp(float64(x))
+		}
+		lse = math.Log(lse)
+		wantNLL += lse - float64(row[target[r]])
+		for _, x := range row {
+			wantSmooth += lse - float64(x)
+		}
+	}
+	epsI := eps / 3
+	want := (1-eps-epsI)*wantNLL + epsI*wantSmooth
+	if math.Abs(gl-want) > 1e-5 || math.Abs(gn-wantNLL) > 1e-5 {
+		t.Fatalf("loss %v nll %v, want %v %v", gl, gn, want, wantNLL)
+	}
+}
+
+func TestLR(t *testing.T) {
+	c := DefaultConfig() // inverse_sqrt, 4000 warmup from 1e-7 to 5e-4
+	for _, tc := range []struct {
+		sched string
+		u     int
+		want  float64
+	}{
+		{"inverse_sqrt", 0, 1e-7},
+		{"inverse_sqrt", 2000, 1e-7 + 2000*(5e-4-1e-7)/4000},
+		{"inverse_sqrt", 4000, 5e-4},
+		{"inverse_sqrt", 16000, 2.5e-4},
+		{"inverse_sqrt_nowarmup", 0, 5e-4},
+		{"inverse_sqrt_nowarmup", 12000, 2.5e-4},
+		{"fixed", 123, 5e-4},
+	} {
+		c.LRScheduler = tc.sched
+		if got := LR(c, tc.u); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("%s at %d: %v, want %v", tc.sched, tc.u, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,464 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/nn"
+	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/tch"
+)
+
+// Model is what the trainer needs of a translation model.
+type Model interface {
+	// Forward maps src [B, S] and prevOutput [B, T] (int64) to logits
+	// [B, T, V] (float32).
+	Forward(src, prevOutput *ts.Tensor) *ts.Tensor
+	SetTraining(on bool)
+}
+
+// Vocab describes the dictionaries a model is built for.
+type Vocab struct {
+	Src, Tgt, Pad, EOS int
+	Joined             bool
+}
+
+// BuildFunc builds and initialises a model under p. It returns the model
+// and its resolved configuration (saved in checkpoints as model_config).
+type BuildFunc func(p *nn.Path, c Config, v Vocab) (Model, any, error)
+
+// Options are the parts of a run that are not configuration.
+type Options struct {
+	Build    BuildFunc
+	Log      io.Writer // messages and log lines (default os.Stderr)
+	Terminal bool      // draw a progress bar on Log
+	Version  string    // nmt version for checkpoints
+	// OnUpdate, when set, is called after every update.
+	OnUpdate func(s UpdateStats)
+}
+
+// UpdateStats describes one update. Loss and NLL are in bits per target
+// token, as fairseq logs them.
+type UpdateStats struct {
+	Update, Epoch int
+	Loss, NLL     float64
+	GNorm, LR     float64
+	Tokens        int
+	Skipped       bool
+}
+
+// Trainer runs one training job. Create it with New and call Run on the
+// goroutine that will do all torch work (locked to its thread).
+type Trainer struct {
+	cfg       Config
+	opt       Options
+	dev       gotch.Device
+	vs        *nn.VarStore
+	model     Model
+	modelCfg  any
+	params    []Param
+	optim     Optimizer
+	vocab     Vocab
+	train     *data.LanguagePair
+	valid     *data.LanguagePair
+	validPlan *data.Plan
+	it        *data.EpochIterator
+	files     DataFiles
+	metrics   *Metrics
+	log       io.Writer
+
+	updates   int
+	best      *float64
+	badValids int
+	skipped   int
+	wall      float64
+	lastSaved string
+
+	stop atomic.Value // os.Signal
+}
+
+// Interrupted is returned by Run after a signal: checkpoint_last was saved.
+type Interrupted struct {
+	Signal     os.Signal
+	Update     int
+	Checkpoint string
+}
+
+func (e *Interrupted) Error() string {
+	return fmt.Sprintf("interrupted by %v after update %d; saved %s", e.Signal, e.Update, e.Checkpoint)
+}
+
+// NonFinite is returned by Run when an update's loss or gradient is not
+// finite (and skip-nonfinite is off).
+type NonFinite struct {
+	Update     int
+	Loss       float64
+	GNorm      float64
+	Checkpoint string // last good checkpoint ("" if none)
+}
+
+func (e *NonFinite) Error() string {
+	last := "no checkpoint was saved yet"
+	if e.Checkpoint != "" {
+		last = "the last good checkpoint is " + e.Checkpoint
+	}
+	return fmt.Sprintf("update %d: non-finite loss %v or gradient norm %v; stopped without applying it (%s); lower --lr, set --clip-norm, or pass --skip-nonfinite", e.Update, e.Loss, e.GNorm, last)
+}
+
+// Interrupt asks Run to stop after the current update and save
+// checkpoint_last. It is safe to call from another goroutine (a signal
+// handler).
+func (t *Trainer) Interrupt(sig os.Signal) { t.stop.Store(sig) }
+
+func (t *Trainer) interrupted() os.Signal {
+	if v := t.stop.Load(); v != nil {
+		return v.(os.Signal)
+	}
+	return nil
+}
+
+// Updates is the number of updates done.
+func (t *Trainer) Updates() int { return t.updates }
+
+// New prepares a run: it opens the data, builds the model and optimiser
+// and, unless c.Reset, resumes from c.Restore or SAVE-DIR/checkpoint_last.
+func New(c Config, o Options) (*Trainer, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if o.Build == nil {
+		return nil, errors.New("train: no model builder")
+	}
+	if o.Log == nil {
+		o.Log = os.Stderr
+	}
+	t := &Trainer{cfg: c, opt: o, log: o.Log}
+	tch.SetThreads(c.Threads)
+	dev, err := tch.ParseDevice(c.Device)
+	if err != nil {
+		return nil, fmt.Errorf("device: %w", err)
+	}
+	t.dev = dev
+	if err := t.openData(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(c.SaveDir, 0o755); err != nil {
+		return nil, err
+	}
+	restore := c.Restore
+	if restore == "" && !c.Reset {
+		if p := filepath.Join(c.SaveDir, "checkpoint_last"+Ext); fileExists(p) {
+			restore = p
+		}
+	}
+	var hdr *Header
+	var blobs []Blob
+	if restore != "" {
+		// Check the file before building anything.
+		if hdr, blobs, err = ReadCheckpoint(restore); err != nil {
+			return nil, err
+		}
+	}
+	err = tch.Catch(func() error {
+		ManualSeed(c.Seed)
+		t.vs = nn.NewVarStore(dev)
+		m, mc, err := o.Build(t.vs.Root(), c, t.vocab)
+		if err != nil {
+			return err
+		}
+		t.model, t.modelCfg = m, mc
+		t.params = Params(t.vs)
+		t.optim, err = newOptimizer(c, t.params)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	state := data.IterState{Epoch: 1}
+	if hdr != nil {
+		if err := t.restore(restore, hdr, blobs); err != nil {
+			return nil, err
+		}
+		state = hdr.Meta.Iterator
+		t.lastSaved = restore
+		fmt.Fprintf(t.log, "resumed from %s: update %d, epoch %d, batch %d\n", restore, t.updates, state.Epoch, state.Pos)
+	}
+	plan, err := t.train.Plan(t.batchConfig(true))
+	if err != nil {
+		return nil, fmt.Errorf("train data: %w", err)
+	}
+	if len(plan.Batches) == 0 {
+		return nil, fmt.Errorf("%s: no training batches (max-tokens %d too small, or every pair longer than max-positions %d?)", c.Data, c.MaxTokens, c.MaxPositions)
+	}
+	if t.it, err = data.NewEpochIterator(plan, c.Seed, true, state); err != nil {
+		return nil, fmt.Errorf("resume: %w", err)
+	}
+	if t.valid != nil {
+		if t.validPlan, err = t.valid.Plan(t.batchConfig(false)); err != nil {
+			return nil, fmt.Errorf("valid data: %w", err)
+		}
+	}
+	if t.metrics, err = OpenMetrics(filepath.Join(c.SaveDir, "metrics.jsonl")); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(c.SaveDir, "config.yaml"), []byte(c.YAML()), 0o644); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *Trainer) batchConfig(shuffle bool) data.BatchConfig {
+	return data.BatchConfig{
+		MaxTokens: t.cfg.MaxTokens, MaxSentences: t.cfg.MaxSentences,
+		MaxSourcePositions: t.cfg.MaxPositions, MaxTargetPositions: t.cfg.MaxPositions,
+		SizeMultiple: 8, Shuffle: shuffle, Seed: t.cfg.Seed,
+	}
+}
+
+// Close releases the data files and the metrics file.
+func (t *Trainer) Close() error {
+	if t.metrics != nil {
+		t.metrics.Close()
+	}
+	if t.valid != nil {
+		t.valid.Close()
+	}
+	if t.train != nil {
+		return t.train.Close()
+	}
+	return nil
+}
+
+// Run trains until max-update, max-epoch, patience or an interrupt.
+func (t *Trainer) Run() error {
+	c := t.cfg
+	prog := newProgress(t)
+	defer prog.finish()
+	var acc intervalStats
+	for {
+		if sig := t.interrupted(); sig != nil {
+			path, err := t.save(false, false, false)
+			if err != nil {
+				return err
+			}
+			return &Interrupted{Signal: sig, Update: t.updates, Checkpoint: path}
+		}
+		if c.MaxUpdate > 0 && t.updates >= c.MaxUpdate {
+			break
+		}
+		st := t.it.State()
+		if c.MaxEpoch > 0 && st.Epoch > c.MaxEpoch {
+			break
+		}
+		var batches []data.Batch
+		for len(batches) < c.UpdateFreq {
+			idx, ok := t.it.Next()
+			if !ok {
+				break
+			}
+			batches = append(batches, t.train.Batch(idx))
+		}
+		if len(batches) == 0 {
+			stop, err := t.endEpoch(prog)
+			if err != nil || stop {
+				return err
+			}
+			t.it.NextEpoch()
+			prog.epoch()
+			continue
+		}
+		start := time.Now()
+		us, err := t.update(batches)
+		if err != nil {
+			return err
+		}
+		t.wall += time.Since(start).Seconds()
+		if t.opt.OnUpdate != nil {
+			t.opt.OnUpdate(us)
+		}
+		if us.Skipped {
+			continue
+		}
+		acc.add(us, time.Since(start))
+		prog.update(us, acc)
+		if t.updates%c.LogInterval == 0 {
+			rec := acc.record(t.updates, us.Epoch, t.wall)
+			t.metrics.Write(rec)
+			prog.logLine(rec)
+			acc = intervalStats{}
+		}
+		mid := c.ValidateIntervalUpdates > 0 && t.updates%c.ValidateIntervalUpdates == 0
+		save := c.SaveIntervalUpdates > 0 && t.updates%c.SaveIntervalUpdates == 0
+		if mid || save {
+			stop, err := t.validateAndSave(prog, false, save)
+			if err != nil || stop {
+				return err
+			}
+		}
+	}
+	_, err := t.save(false, false, false)
+	return err
+}
+
+func (t *Trainer) endEpoch(prog *progress) (stop bool, err error) {
+	return t.validateAndSave(prog, true, false)
+}
+
+// validateAndSave validates (if there is a valid set) and saves
+// checkpoint_last plus checkpointE (epoch end), checkpoint_E_U (interval)
+// and checkpoint_best (improvement). It reports whether patience ran out.
+func (t *Trainer) validateAndSave(prog *progress, epochEnd, interval bool) (bool, error) {
+	improved := false
+	if t.validPlan != nil {
+		vs, err := t.validate()
+		if err != nil {
+			return false, err
+		}
+		v := vs.metric(t.cfg.BestMetric)
+		if t.best == nil || v < *t.best {
+			t.best, t.badValids, improved = &v, 0, true
+		} else {
+			t.badValids++
+		}
+		rec := Record{Type: "valid", Update: t.updates, Epoch: t.it.State().Epoch, Loss: vs.Loss, NLL: vs.NLL, PPL: vs.PPL, Tokens: vs.Tokens, Best: *t.best, Wall: t.wall}
+		t.metrics.Write(rec)
+		prog.logLine(rec)
+	}
+	if _, err := t.save(epochEnd, interval, improved); err != nil {
+		return false, err
+	}
+	if t.cfg.Patience > 0 && t.badValids >= t.cfg.Patience {
+		fmt.Fprintf(t.log, "early stop: %s did not improve for %d validations (best %.4f)\n", t.cfg.BestMetric, t.badValids, *t.best)
+		return true, nil
+	}
+	return false, nil
+}
+
+// update runs forward and backward over batches and applies one update.
+func (t *Trainer) update(batches []data.Batch) (UpdateStats, error) {
+	c := t.cfg
+	us := UpdateStats{Update: t.updates + 1, Epoch: t.it.State().Epoch, LR: LR(c, t.updates)}
+	var lossSum, nllSum float64
+	err := tch.Catch(func() error {
+		ManualSeed(c.Seed + int64(t.updates))
+		t.model.SetTraining(true)
+		for _, b := range batches {
+			func() {
+				s := ts.NewScope()
+				defer s.Close()
+				src, prev, tgt := t.tensors(b)
+				logits := t.model.Forward(src, prev)
+				loss, nll := LabelSmoothedCE(logits, tgt, c.LabelSmoothing, int64(t.vocab.Pad))
+				loss.MustBackward()
+				l, _ := loss.Float64Value(nil)
+				n, _ := nll.Float64Value(nil)
+				lossSum += l
+				nllSum += n
+				us.Tokens += b.NTokens
+			}()
+		}
+		s := ts.NewScope()
+		defer s.Close()
+		ts.NoGrad(func() {
+			ScaleGrads(t.params, 1/float64(us.Tokens))
+			us.GNorm = ClipGradNorm(t.params, c.ClipNorm)
+			if finite(lossSum) && finite(us.GNorm) {
+				t.optim.Step(us.LR)
+			}
+			ZeroGrads(t.params)
+		})
+		return nil
+	})
+	if err != nil {
+		return us, fmt.Errorf("update %d: %w", us.Update, err)
+	}
+	us.Loss = lossSum / float64(us.Tokens) / math.Ln2
+	us.NLL = nllSum / float64(us.Tokens) / math.Ln2
+	if !finite(lossSum) || !finite(us.GNorm) {
+		if !c.SkipNonfinite {
+			return us, &NonFinite{Update: us.Update, Loss: us.Loss, GNorm: us.GNorm, Checkpoint: t.lastSaved}
+		}
+		t.skipped++
+		us.Skipped = true
+		fmt.Fprintf(t.log, "update %d: non-finite loss %v or gradient norm %v; skipped (%d so far)\n", us.Update, us.Loss, us.GNorm, t.skipped)
+		return us, nil
+	}
+	t.updates++
+	return us, nil
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// tensors moves a batch to the device: src [B,S], prev and tgt [B,T].
+func (t *Trainer) tensors(b data.Batch) (src, prev, tgt *ts.Tensor) {
+	mk := func(v []int64, n int) *ts.Tensor {
+		x := ts.MustOfSlice(v).MustView([]int64{int64(b.B), int64(n)}, true)
+		if t.dev != gotch.CPU {
+			x = x.MustTo(t.dev, true)
+		}
+		return x
+	}
+	return mk(b.Source, b.S), mk(b.PrevOutput, b.T), mk(b.Target, b.T)
+}
+
+// ValidStats are validation results: loss and nll in bits per token.
+type ValidStats struct {
+	Loss, NLL, PPL float64
+	Tokens         int
+}
+
+func (v ValidStats) metric(name string) float64 {
+	switch name {
+	case "nll_loss":
+		return v.NLL
+	case "ppl":
+		return v.PPL
+	}
+	return v.Loss
+}
+
+func (t *Trainer) validate() (ValidStats, error) {
+	var vs ValidStats
+	var lossSum, nllSum float64
+	err := tch.Catch(func() error {
+		t.model.SetTraining(false)
+		defer t.model.SetTraining(true)
+		ts.NoGrad(func() {
+			for _, idx := range t.validPlan.Batches {
+				s := ts.NewScope()
+				defer s.Close()
+				b := t.valid.Batch(idx)
+				src, prev, tgt := t.tensors(b)
+				loss, nll := LabelSmoothedCE(t.model.Forward(src, prev), tgt, t.cfg.LabelSmoothing, int64(t.vocab.Pad))
+				l, _ := loss.Float64Value(nil)
+				n, _ := nll.Float64Value(nil)
+				lossSum += l
+				nllSum += n
+				vs.Tokens += b.NTokens
+				s.Close()
+			}
+			// (the deferred Close calls above only matter after a panic)
+		})
+		return nil
+	})
+	if err != nil {
+		return vs, fmt.Errorf("validation after update %d: %w", t.updates, err)
+	}
+	if vs.Tokens > 0 {
+		vs.Loss = lossSum / float64(vs.Tokens) / math.Ln2
+		vs.NLL = nllSum / float64(vs.Tokens) / math.Ln2
+		vs.PPL = math.Pow(2, vs.NLL)
+	}
+	return vs, nil
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
