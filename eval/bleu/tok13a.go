@@ -1,6 +1,7 @@
 package bleu
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -53,8 +54,6 @@ var spacedPunct = func() (t [256]bool) {
 func isDigit(c byte) bool    { return c >= '0' && c <= '9' }
 func isDotComma(c byte) bool { return c == '.' || c == ',' }
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
-
 // postTokenize runs the regexp passes shared by 13a and zh
 // (sacreBLEU's TokenizerRegexp), then splits on whitespace, appending the
 // tokens to dst:
@@ -73,26 +72,26 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 // jumps from one of those to the next and copies the bytes between in one
 // go; last marks the end of what the previous match consumed.
 func postTokenize(dst []string, line string, pad bool, ar *arena) []string {
-	pa := bufPool.Get().(*[]byte)
-	pb := bufPool.Get().(*[]byte)
-	a, b := (*pa)[:0], (*pb)[:0]
+	sc := bufPool.Get().(*tokBufs)
+	a, b, dots := sc.a[:0], sc.b[:0], sc.dots[:0]
 
-	// Pass 1, with the padding spaces of 13a (" line " after pass 1).
+	// Pass 1, with the padding spaces of 13a (" line " after pass 1). The
+	// positions of '.' and ',' in a are noted for passes 2 and 3.
 	if pad {
 		a = append(a, ' ', ' ', ' ')
 	}
-	hasDot, hasDash := false, false
+	hasDash := false
 	last := 0
 	for j := 0; j < len(line); j++ {
-		c := line[j]
-		switch {
-		case spacedPunct[c]:
+		switch cls13a[line[j]] {
+		case clsPlain:
+		case clsSpaced:
 			a = append(a, line[last:j]...)
-			a = append(a, ' ', c, ' ')
+			a = append(a, ' ', line[j], ' ')
 			last = j + 1
-		case c == '.' || c == ',':
-			hasDot = true
-		case c == '-':
+		case clsDot:
+			dots = append(dots, int32(len(a)+j-last))
+		case clsDash:
 			hasDash = true
 		}
 	}
@@ -101,33 +100,43 @@ func postTokenize(dst []string, line string, pad bool, ar *arena) []string {
 		a = append(a, ' ', ' ', ' ')
 	}
 
-	if hasDot {
-		// Pass 2: ([^0-9])([\.,]) -> \1 \2 ' ', a match ending at each dot j.
+	if len(dots) > 0 {
+		// Pass 2: ([^0-9])([\.,]) -> \1 \2 ' ', a match ending at a dot p.
 		b, last = b[:0], 0
-		for j := 1; j < len(a); j++ {
-			if isDotComma(a[j]) && j-1 >= last && !isDigit(a[j-1]) {
-				b = append(b, a[last:j]...)
-				b = append(b, ' ', a[j], ' ')
-				last = j + 1
+		for k, p32 := range dots {
+			p := int(p32)
+			if p >= 1 && p-1 >= last && !isDigit(a[p-1]) {
+				b = append(b, a[last:p]...)
+				dots[k] = int32(len(b) + 1)
+				b = append(b, ' ', a[p], ' ')
+				last = p + 1
+			} else {
+				dots[k] = int32(len(b) + p - last)
 			}
 		}
 		b = append(b, a[last:]...)
-		// Pass 3: ([\.,])([^0-9]) -> ' ' \1 ' ' \2, a match starting at each dot j.
+		// Pass 3: ([\.,])([^0-9]) -> ' ' \1 ' ' \2, a match starting at a dot q.
 		a, last = a[:0], 0
-		for j := 0; j+1 < len(b); j++ {
-			if isDotComma(b[j]) && j >= last && !isDigit(b[j+1]) {
-				a = append(a, b[last:j]...)
-				a = append(a, ' ', b[j], ' ', b[j+1])
-				last = j + 2
+		for _, q32 := range dots {
+			q := int(q32)
+			if q >= last && q+1 < len(b) && !isDigit(b[q+1]) {
+				a = append(a, b[last:q]...)
+				a = append(a, ' ', b[q], ' ', b[q+1])
+				last = q + 2
 			}
 		}
 		a = append(a, b[last:]...)
 	}
 	if hasDash {
-		// Pass 4: ([0-9])(-) -> \1 \2 ' ', a match ending at each dash j.
+		// Pass 4: ([0-9])(-) -> \1 \2 ' ', a match ending at a dash j.
 		b, last = b[:0], 0
-		for j := 1; j < len(a); j++ {
-			if a[j] == '-' && j-1 >= last && isDigit(a[j-1]) {
+		for j := 0; ; j++ {
+			k := bytes.IndexByte(a[j:], '-')
+			if k < 0 {
+				break
+			}
+			j += k
+			if j >= 1 && j-1 >= last && isDigit(a[j-1]) {
 				b = append(b, a[last:j]...)
 				b = append(b, ' ', '-', ' ')
 				last = j + 1
@@ -137,11 +146,40 @@ func postTokenize(dst []string, line string, pad bool, ar *arena) []string {
 		a, b = b, a
 	}
 	dst = appendFields(dst, a, ar)
-	*pa, *pb = a, b
-	bufPool.Put(pa)
-	bufPool.Put(pb)
+	sc.a, sc.b, sc.dots = a, b, dots
+	bufPool.Put(sc)
 	return dst
 }
+
+// tokBufs is postTokenize's reusable working memory.
+type tokBufs struct {
+	a, b []byte
+	dots []int32
+}
+
+var bufPool = sync.Pool{New: func() any { return &tokBufs{a: make([]byte, 0, 512), b: make([]byte, 0, 512)} }}
+
+// Byte classes of postTokenize's first pass.
+const (
+	clsPlain = iota
+	clsSpaced
+	clsDot
+	clsDash
+)
+
+var cls13a = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case spacedPunct[c]:
+			t[c] = clsSpaced
+		case c == '.' || c == ',':
+			t[c] = clsDot
+		case c == '-':
+			t[c] = clsDash
+		}
+	}
+	return t
+}()
 
 // appendFields appends the whitespace-separated fields of b (Python's
 // split()) to dst, copying each into ar; b is not retained.
