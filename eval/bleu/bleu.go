@@ -182,21 +182,29 @@ func (b *BLEU) segment(s *scratch, hyp string, ref *refSegment) Stats {
 		st.Total[n-1] = nOf(st.HypLen, n)
 	}
 	t := &s.table
+	// cands: candidate n-grams of the current order, hypothesis first.
+	var candBuf [9]int
+	cands := append(candBuf[:0], st.HypLen)
+	cands = append(cands, refLens...)
 	for n := 1; n <= MaxOrder && n <= st.HypLen; n++ {
-		size := candidates(s.hypAlive, st.HypLen, n)
-		for k, l := range refLens {
-			size += candidates(alive[k], l, n)
+		size := 0
+		for _, c := range cands {
+			size += c
+		}
+		if size == 0 || cands[0] == 0 {
+			break // no hypothesis n-gram can match
 		}
 		t.reset(size)
 		for k, ids := range ref.ids {
 			t.addRef(ids, prev[k], alive[k], n, int32(k))
 		}
 		st.Correct[n-1] = t.addHyp(s.hypUni, s.hypPrev, s.hypAlive, n)
-		if n == MaxOrder || !t.markAlive(s.hypPrev, s.hypAlive, st.HypLen, n) {
-			break // no n-gram matches: no longer one can
+		if n == MaxOrder {
+			break
 		}
+		cands[0] = t.markAlive(s.hypPrev, s.hypAlive, st.HypLen, n)
 		for k, l := range refLens {
-			t.markAlive(prev[k], alive[k], l, n)
+			cands[k+1] = t.markAlive(prev[k], alive[k], l, n)
 		}
 	}
 	return st

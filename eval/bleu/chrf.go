@@ -225,17 +225,17 @@ func (c *CHRF) orders(s *scratch, ref, hyp []uint32, maxN int, dst []int64) {
 	ra := seqsBool(&s.refAlive, len(ref))[0]
 	s.hypPrev = resize(s.hypPrev, len(hyp))
 	s.hypAlive = resizeBool(s.hypAlive, len(hyp))
-	matchable := true
+	candRef, candHyp := len(ref), len(hyp) // candidate n-grams of the current order
 	for n := 1; n <= maxN; n++ {
 		nRef, nHyp := nOf(len(ref), n), nOf(len(hyp), n)
 		m := 0
-		if matchable && nRef > 0 && nHyp > 0 {
-			t.reset(candidates(ra, len(ref), n) + candidates(s.hypAlive, len(hyp), n))
+		if candRef > 0 && candHyp > 0 {
+			t.reset(candRef + candHyp)
 			t.addRef(ref, rp, ra, n, 0)
 			m = t.addHyp(hyp, s.hypPrev, s.hypAlive, n)
 			if n < maxN {
-				matchable = t.markAlive(s.hypPrev, s.hypAlive, len(hyp), n)
-				t.markAlive(rp, ra, len(ref), n)
+				candHyp = t.markAlive(s.hypPrev, s.hypAlive, len(hyp), n)
+				candRef = t.markAlive(rp, ra, len(ref), n)
 			}
 		}
 		setTriple(dst[3*(n-1):], int64(nHyp), int64(nRef), int64(m))

@@ -118,21 +118,6 @@ func key(uni, prev []uint32, i, n int) uint64 {
 // unigrams, else when its prefix and suffix (n-1)-grams occur on both sides.
 func candidate(alive []bool, i, n int) bool { return n == 1 || alive[i] && alive[i+1] }
 
-// candidates counts the candidate n-grams of order n in a sequence of
-// length l.
-func candidates(alive []bool, l, n int) int {
-	if n == 1 {
-		return l
-	}
-	c := 0
-	for i := 0; i+n <= l; i++ {
-		if alive[i] && alive[i+1] {
-			c++
-		}
-	}
-	return c
-}
-
 // addRef counts the order-n n-grams of reference number ref and keeps, per
 // n-gram, the maximum count over references. prev holds the ids of the
 // reference's (n-1)-grams (unused for n = 1) and is overwritten with the
@@ -176,8 +161,10 @@ func (t *ngramTable) addHyp(uni, prev []uint32, alive []bool, n int) (matched in
 }
 
 // markAlive records, for the order-n n-grams of a sequence of length l
-// whose ids are in prev, whether they occur on both sides.
-func (t *ngramTable) markAlive(prev []uint32, alive []bool, l, n int) (any bool) {
+// whose ids are in prev, whether they occur on both sides, and returns how
+// many n-grams of order n+1 are then candidates.
+func (t *ngramTable) markAlive(prev []uint32, alive []bool, l, n int) (next int) {
+	before := false
 	for i := 0; i+n <= l; i++ {
 		a := false
 		if id := prev[i]; id != dead {
@@ -185,9 +172,12 @@ func (t *ngramTable) markAlive(prev []uint32, alive []bool, l, n int) (any bool)
 			a = e.ref > 0 && e.hyp > 0
 		}
 		alive[i] = a
-		any = any || a
+		if a && before {
+			next++
+		}
+		before = a
 	}
-	return any
+	return next
 }
 
 // nOf returns the number of n-grams of order n in a sequence of length l.
