@@ -2,6 +2,7 @@ package train
 
 import (
 	"sort"
+	"unsafe"
 
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
@@ -14,22 +15,26 @@ type Param struct {
 }
 
 // Params returns the trainable variables of vs sorted by name, so that
-// optimiser state and checkpoints have a stable order.
+// optimiser state and checkpoints have a stable order. The tensors are
+// the VarStore's own (*ts.Tensor shared with the model): gotch's in-place
+// ops replace a tensor's C handle, so an optimiser must update the very
+// Tensor the model holds, never a copy.
 func Params(vs *nn.VarStore) []Param {
-	vars := vs.Variables()
-	out := make([]Param, 0, len(vars))
-	for name, v := range vars {
-		t := v
-		if !t.MustRequiresGrad() {
-			continue
-		}
-		out = append(out, Param{Name: name, T: &t})
+	names := map[unsafe.Pointer]string{}
+	for name, v := range vs.Variables() {
+		names[v.Ctensor()] = name
+	}
+	var out []Param
+	for _, t := range vs.TrainableVariables() {
+		out = append(out, Param{Name: names[t.Ctensor()], T: t})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-// AllVars returns every variable of vs (buffers too) sorted by name.
+// AllVars returns every variable of vs (buffers too) sorted by name. The
+// tensors are copies sharing the current C handles: use them at once and
+// only for reading or Copy_, never for in-place ops that replace handles.
 func AllVars(vs *nn.VarStore) []Param {
 	vars := vs.Variables()
 	out := make([]Param, 0, len(vars))

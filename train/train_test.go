@@ -252,8 +252,8 @@ func TestNonFinite(t *testing.T) {
 	c.SaveDir = t.TempDir()
 	c.SkipNonfinite = true
 	got, err := run(t, c, nil)
-	if err != nil {
-		t.Fatal(err)
+	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "in a row") {
+		t.Fatalf("got %v, want a non-finite error after skipping", err)
 	}
 	skipped := 0
 	for _, u := range got {

@@ -80,6 +80,7 @@ type Trainer struct {
 	best      *float64
 	badValids int
 	skipped   int
+	skipRun   int
 	wall      float64
 	lastSaved string
 
@@ -388,13 +389,22 @@ func (t *Trainer) update(batches []data.Batch) (UpdateStats, error) {
 			return us, &NonFinite{Update: us.Update, Loss: us.Loss, GNorm: us.GNorm, Checkpoint: t.lastSaved}
 		}
 		t.skipped++
+		t.skipRun++
 		us.Skipped = true
+		if t.skipRun >= maxSkipRun {
+			return us, fmt.Errorf("%w (%d updates in a row were skipped: the model itself is no longer finite)", &NonFinite{Update: us.Update, Loss: us.Loss, GNorm: us.GNorm, Checkpoint: t.lastSaved}, t.skipRun)
+		}
 		fmt.Fprintf(t.log, "update %d: non-finite loss %v or gradient norm %v; skipped (%d so far)\n", us.Update, us.Loss, us.GNorm, t.skipped)
 		return us, nil
 	}
 	t.updates++
+	t.skipRun = 0
 	return us, nil
 }
+
+// maxSkipRun is how many non-finite updates in a row skip-nonfinite
+// tolerates before stopping.
+const maxSkipRun = 10
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
