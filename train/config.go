@@ -36,7 +36,7 @@ type Config struct {
 	FFNDim            int     `yaml:"ffn-dim" help:"feed-forward inner dimension (0: preset's)"`
 	Heads             int     `yaml:"heads" help:"attention heads (0: preset's)"`
 	Norm              string  `yaml:"norm" help:"normalisation: none, post, pre (empty: preset's)"`
-	Init              string  `yaml:"init" help:"initialisation: default, fixup, tfixup (empty: preset's)"`
+	Init              string  `yaml:"init" help:"initialisation: default, fixup, t-fixup, deepnorm, rezero (empty: preset's)"`
 	Dropout           float64 `yaml:"dropout" help:"dropout (-1: preset's)"`
 	AttentionDropout  float64 `yaml:"attention-dropout" help:"dropout on attention weights (-1: preset's)"`
 	ActivationDropout float64 `yaml:"activation-dropout" help:"dropout after the FFN activation (-1: preset's)"`
@@ -267,14 +267,14 @@ func (c Config) Validate() error {
 		return bad("save-dir", "a directory", `""`)
 	case c.TrainSubset == "":
 		return bad("train-subset", "a split name", `""`)
-	case !oneOf(c.Arch, "iwslt", "base", "big", "small", "tiny"):
-		return bad("arch", "iwslt, base, big, small or tiny", strconv.Quote(c.Arch))
+	case !oneOf(c.Arch, "iwslt", "base", "big", "small"):
+		return bad("arch", "iwslt, base, big or small", strconv.Quote(c.Arch))
 	case c.EncoderLayers < 0 || c.DecoderLayers < 0 || c.Dim < 0 || c.FFNDim < 0 || c.Heads < 0:
 		return fmt.Errorf("encoder-layers, decoder-layers, dim, ffn-dim, heads: want 0 (preset) or more, got %d, %d, %d, %d, %d", c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads)
 	case c.Norm != "" && !oneOf(c.Norm, "none", "post", "pre"):
 		return bad("norm", "none, post or pre", strconv.Quote(c.Norm))
-	case c.Init != "" && !oneOf(c.Init, "default", "fixup", "tfixup"):
-		return bad("init", "default, fixup or tfixup", strconv.Quote(c.Init))
+	case c.Init != "" && !oneOf(c.Init, "default", "fixup", "t-fixup", "deepnorm", "rezero"):
+		return bad("init", "default, fixup, t-fixup, deepnorm or rezero", strconv.Quote(c.Init))
 	case c.Dropout != -1 && !(c.Dropout >= 0 && c.Dropout < 1):
 		return bad("dropout", "a value in [0, 1) (or -1 for the preset's)", c.Dropout)
 	case c.AttentionDropout != -1 && !(c.AttentionDropout >= 0 && c.AttentionDropout < 1):

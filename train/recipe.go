@@ -22,7 +22,7 @@ var recipes = map[string]func(c *Config){
 	// T-Fixup style: no warmup, lr_t = lr*sqrt(4000/(4000+t)).
 	"iwslt14-tfixup": func(c *Config) {
 		iwslt14Fixup(c)
-		c.Init = "tfixup"
+		c.Init = "t-fixup"
 		c.LRScheduler, c.WarmupUpdates, c.WarmupInitLR = "inverse_sqrt_nowarmup", 4000, -1
 	},
 	// Quickstart on the synthetic corpus (nmt corpus synth): a small

@@ -1,0 +1,109 @@
+package train
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fixup-nmt/nmt/tch"
+)
+
+func realConfig(t *testing.T) Config {
+	c := tinyConfig(t)
+	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = "small", 1, 1, 32, 64, 2
+	c.Norm, c.Init, c.Dropout = "none", "fixup", 0.1
+	return c
+}
+
+// TestTransformerLossFallsAndResumes runs the real Fixup Transformer
+// (d 32, 1+1 layers): the loss falls, and a run stopped at update 9 and
+// resumed matches the uninterrupted one exactly.
+func TestTransformerLossFallsAndResumes(t *testing.T) {
+	tch.LockThread()
+	c := realConfig(t)
+	c.MaxUpdate = 30
+	full, err := runWith(t, c, BuildTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last := mean(full[:5]), mean(full[len(full)-5:])
+	t.Logf("Fixup d32 1+1: loss %.3f -> %.3f bits/token", first, last)
+	if !(last < first-0.5) {
+		t.Errorf("loss did not fall: %.3f -> %.3f", first, last)
+	}
+	c2 := c
+	c2.SaveDir = t.TempDir()
+	c2.MaxUpdate = 9
+	a, err := runWith(t, c2, BuildTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2.MaxUpdate = 30
+	b, err := runWith(t, c2, BuildTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := append(a, b...)
+	for i := range full {
+		if got[i].Loss != full[i].Loss || got[i].GNorm != full[i].GNorm {
+			t.Fatalf("update %d: resumed loss %v gnorm %v, uninterrupted %v %v", i+1, got[i].Loss, got[i].GNorm, full[i].Loss, full[i].GNorm)
+		}
+	}
+}
+
+func runWith(t *testing.T, c Config, build BuildFunc) ([]UpdateStats, error) {
+	var got []UpdateStats
+	tr, err := New(c, Options{Build: build, Log: testLog{t}, OnUpdate: func(u UpdateStats) { got = append(got, u) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	return got, tr.Run()
+}
+
+// TestBinarySIGTERM runs bin/nmt-torch train (go build -o bin/nmt-torch
+// ./cmd/nmt-torch first; skipped without it), sends SIGTERM, and checks
+// the exit status 143, the message and a valid checkpoint_last.
+func TestBinarySIGTERM(t *testing.T) {
+	bin, _ := filepath.Abs("../bin/nmt-torch")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skip("bin/nmt-torch not built")
+	}
+	c := realConfig(t)
+	cmd := exec.Command(bin, "train", "--data", c.Data, "--save-dir", c.SaveDir, "--recipe", "small",
+		"--encoder-layers", "1", "--decoder-layers", "1", "--dim", "32", "--ffn-dim", "64", "--heads", "2",
+		"--max-tokens", "512", "--log-interval", "1", "--threads", "1", "--device", "cpu", "--max-update", "100000")
+	var out strings.Builder
+	cmd.Stderr, cmd.Stdout = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	metrics := filepath.Join(c.SaveDir, "metrics.jsonl")
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if b, _ := os.ReadFile(metrics); strings.Count(string(b), "\n") >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no progress:\n%s", out.String())
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 143 {
+		t.Fatalf("exit %v, want 143\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "resume with") {
+		t.Errorf("no resume hint:\n%s", out.String())
+	}
+	hdr, _, err := ReadCheckpoint(filepath.Join(c.SaveDir, "checkpoint_last"+Ext))
+	if err != nil || hdr.Meta.Updates < 3 {
+		t.Fatalf("checkpoint_last: %v %+v", err, hdr)
+	}
+	t.Logf("stopped after update %d", hdr.Meta.Updates)
+}
