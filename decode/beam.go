@@ -137,7 +137,12 @@ func beamStep(m Model, st State, sents []*sentence, step int, o *Options, dev go
 		base += n
 	}
 	if len(keep) > 0 && !(identity && len(reorder) == base) {
-		st.Reorder(int64Tensor(reorder, []int64{int64(len(reorder))}, dev))
+		idxT := int64Tensor(reorder, []int64{int64(len(reorder))}, dev)
+		if dr, ok := st.(DecoderReorderer); ok && step > 0 && len(keep) == len(sents) {
+			dr.ReorderDecoder(idxT)
+		} else {
+			st.Reorder(idxT)
+		}
 	}
 	return keep
 }

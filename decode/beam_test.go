@@ -193,3 +193,24 @@ func TestBatches(t *testing.T) {
 		}
 	}
 }
+
+// An ensemble of a model with itself gives that model's results.
+func TestEnsembleOfOne(t *testing.T) {
+	tch.LockThread()
+	m := &toyModel{vocab: 12, temp: 5, eosUp: 0.4}
+	src := sources(rand.New(rand.NewSource(5)), 6, 12, 8)
+	o := opts(3, 1, 10)
+	want, err := Beam(m, src, o, cpu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Beam(Ensemble{m, m}, src, o, cpu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range src {
+		if !reflect.DeepEqual(got[i][0].Tokens, want[i][0].Tokens) || math.Abs(got[i][0].Score-want[i][0].Score) > 1e-5 {
+			t.Errorf("sentence %d: ensemble %v, single %v", i, got[i][0], want[i][0])
+		}
+	}
+}

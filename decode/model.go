@@ -5,8 +5,7 @@ import "github.com/sugarme/gotch/ts"
 // Model is what the searches need from a translation model (or an
 // ensemble): an encoder that starts an incremental decoder state, and one
 // decoder step. The transformer package's Model satisfies it through a
-// small adapter (see Transformer in adapter code of cmd/nmt-torch, or any
-// type with these two methods).
+// small adapter (cmd/nmt-torch/translate_model.go).
 type Model interface {
 	// Start encodes src [B,S] (int64, left-padded with pad, each row ending
 	// in EOS) and returns the decoder state of its B rows, good for steps
@@ -26,6 +25,14 @@ type State interface {
 	Reorder(idx *ts.Tensor)
 	// Free releases the state's tensors.
 	Free()
+}
+
+// DecoderReorderer is an optional State method: Reorder for a beam
+// reorder that keeps the number of rows and keeps every row within its
+// sentence's group of rows, so encoder-side tensors need not move. The
+// search uses it when no sentence left the batch.
+type DecoderReorderer interface {
+	ReorderDecoder(idx *ts.Tensor)
 }
 
 // Special holds the ids the search treats specially (fairseq's: pad 1,

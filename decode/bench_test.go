@@ -1,0 +1,80 @@
+package decode_test
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/nn"
+
+	"github.com/fixup-nmt/nmt/decode"
+	"github.com/fixup-nmt/nmt/fixup"
+	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/transformer"
+)
+
+// BenchmarkDecode mirrors ../shared/bench/transformer_ref.py --mode decode:
+// a randomly initialised post-norm model, 100 random sources of 24..32
+// tokens (EOS included, left-padded to 32), one batch, every output forced
+// to 42 tokens + EOS (min-len = max-len = 42; the reference's random model
+// never emits EOS and stops at its max_len 42). Run with -benchtime=3x and
+// the threads and malloc environment of the reference (see
+// README-section.md).
+func BenchmarkDecode(b *testing.B) {
+	for _, preset := range []string{"small", "iwslt"} {
+		for _, beam := range []int{1, 5} {
+			name := preset + "/greedy"
+			if beam > 1 {
+				name = preset + "/beam5"
+			}
+			b.Run(name, func(b *testing.B) { benchDecode(b, preset, beam) })
+		}
+	}
+}
+
+func benchDecode(b *testing.B, preset string, beam int) {
+	tch.LockThread()
+	tch.SetThreads(2) // the reference's --threads 2
+	c, err := transformer.Preset(preset)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.Norm, c.Init = "post", "default"
+	vs := nn.NewVarStore(gotch.CPU)
+	transformer.ManualSeed(1)
+	m, err := fixup.New(vs.Root(), c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.SetTraining(false)
+	rng := rand.New(rand.NewSource(3))
+	src := make([][]int64, 100)
+	for i := range src {
+		l := 24 + rng.Intn(9)
+		for j := 0; j < l-1; j++ {
+			src[i] = append(src[i], int64(4+rng.Intn(c.SrcVocab-4)))
+		}
+		src[i] = append(src[i], 2)
+	}
+	o := decode.DefaultOptions()
+	o.Beam, o.MaxLenB, o.MinLen, o.MaxPositions = beam, 42, 42, c.MaxPositions
+	bt := decode.Batching{BatchSize: 128}
+	if _, err := decode.Translate(tmodel{m}, src[:8], o, bt, gotch.CPU); err != nil { // warm-up
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	toks := 0
+	for i := 0; i < b.N; i++ {
+		res, err := decode.Translate(tmodel{m}, src, o, bt, gotch.CPU)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range res {
+			toks += len(r[0].Tokens)
+		}
+	}
+	b.StopTimer()
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(float64(len(src)*b.N)/sec, "sent/s")
+	b.ReportMetric(float64(toks)/float64(len(src)*b.N), "outlen")
+}
