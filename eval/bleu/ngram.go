@@ -29,12 +29,14 @@ type ngramEntry struct {
 // open-addressing hash table that is emptied in O(1) by bumping its stamp.
 // It is scratch space owned by one goroutine.
 type ngramTable struct {
-	e     []ngramEntry
-	mask  uint64
-	shift uint // 64 - log2(len(e))
-	stamp uint32
-	n     int
-	slot  []int32 // slot of each id
+	e      []ngramEntry
+	mask   uint64
+	shift  uint // 64 - log2(len(e))
+	stamp  uint32
+	n      int
+	slot   []int32 // slot of each id
+	live   []bool  // per id: occurs on both sides (valid when liveOK)
+	liveOK bool
 }
 
 // dead marks a position that is not a candidate at the current order.
@@ -52,6 +54,7 @@ func (t *ngramTable) reset(size int) {
 	t.stamp++
 	t.n = 0
 	t.slot = t.slot[:0]
+	t.liveOK = false
 }
 
 func (t *ngramTable) alloc(size int) {
@@ -164,13 +167,19 @@ func (t *ngramTable) addHyp(uni, prev []uint32, alive []bool, n int) (matched in
 // whose ids are in prev, whether they occur on both sides, and returns how
 // many n-grams of order n+1 are then candidates.
 func (t *ngramTable) markAlive(prev []uint32, alive []bool, l, n int) (next int) {
+	if !t.liveOK {
+		// Once per order, in id order: far fewer n-grams than positions.
+		t.live = resizeBool(t.live, t.n)
+		for id, sl := range t.slot {
+			e := &t.e[sl]
+			t.live[id] = e.ref > 0 && e.hyp > 0
+		}
+		t.liveOK = true
+	}
 	before := false
 	for i := 0; i+n <= l; i++ {
-		a := false
-		if id := prev[i]; id != dead {
-			e := &t.e[t.slot[id]]
-			a = e.ref > 0 && e.hyp > 0
-		}
+		id := prev[i]
+		a := id != dead && t.live[id]
 		alive[i] = a
 		if a && before {
 			next++
