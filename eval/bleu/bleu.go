@@ -9,9 +9,12 @@ import (
 // BLEU scores hypotheses against references that it has tokenized once,
 // so that several systems can be scored against the same references.
 type BLEU struct {
-	cfg   Config
-	tok   tokenizer
-	vocab map[string]uint32 // reference token -> id; read-only after New
+	cfg Config
+	tok tokenizer
+	// vocab[i/chunk] maps the reference tokens of segment i to ids; one
+	// map per chunk of segments, built in parallel, read-only after New.
+	vocab []map[string]uint32
+	chunk int
 	refs  []refSegment
 	nrefs string
 }
@@ -49,38 +52,30 @@ func New(refs [][]string, cfg Config) (*BLEU, error) {
 		return nil, err
 	}
 	b.nrefs = nrefs
-	toks := make([][][]string, len(segs))
-	ntok := make([]int, len(segs))
+	b.refs, b.chunk = make([]refSegment, len(segs)), chunkSize(len(segs))
+	b.vocab = make([]map[string]uint32, (len(segs)+b.chunk-1)/b.chunk)
 	parallel(len(segs), func(lo, hi int, _ *scratch) {
 		ar := new(arena) // the reference tokens live as long as b
+		vocab := make(map[string]uint32, 16*(hi-lo))
+		var toks []string
 		for i := lo; i < hi; i++ {
-			toks[i] = make([][]string, len(segs[i]))
+			b.refs[i].ids = make([][]uint32, len(segs[i]))
 			for k, r := range segs[i] {
-				toks[i][k] = b.preprocess(nil, r, ar)
-				ntok[i] += len(toks[i][k])
-			}
-		}
-	})
-	total := 0
-	for _, n := range ntok {
-		total += n
-	}
-	b.vocab, b.refs = make(map[string]uint32, total/4), make([]refSegment, len(segs))
-	for i, seg := range toks {
-		b.refs[i].ids = make([][]uint32, len(seg))
-		for k, ts := range seg {
-			ids := make([]uint32, len(ts))
-			for j, t := range ts {
-				id, ok := b.vocab[t]
-				if !ok {
-					id = uint32(len(b.vocab))
-					b.vocab[t] = id
+				toks = b.preprocess(toks[:0], r, ar)
+				ids := make([]uint32, len(toks))
+				for j, t := range toks {
+					id, ok := vocab[t]
+					if !ok {
+						id = uint32(len(vocab))
+						vocab[t] = id
+					}
+					ids[j] = id
 				}
-				ids[j] = id
+				b.refs[i].ids[k] = ids
 			}
-			b.refs[i].ids[k] = ids
 		}
-	}
+		b.vocab[lo/b.chunk] = vocab
+	})
 	return b, nil
 }
 
@@ -150,19 +145,21 @@ func (b *BLEU) Stats(hyps []string) ([]Stats, error) {
 	out := make([]Stats, len(hyps))
 	parallel(len(hyps), func(lo, hi int, s *scratch) {
 		for i := lo; i < hi; i++ {
-			out[i] = b.segment(s, hyps[i], &b.refs[i])
+			out[i] = b.segment(s, i, hyps[i])
 		}
 	})
 	return out, nil
 }
 
 // segment computes the statistics of one hypothesis.
-func (b *BLEU) segment(s *scratch, hyp string, ref *refSegment) Stats {
+func (b *BLEU) segment(s *scratch, seg int, hyp string) Stats {
+	ref := &b.refs[seg]
 	s.arena.reset() // the previous segment's tokens are no longer used
 	s.words = b.preprocess(s.words[:0], hyp, &s.arena)
 	s.hypUni = resize(s.hypUni, len(s.words))
+	vocab := b.vocab[seg/b.chunk]
 	for j, w := range s.words {
-		id, ok := b.vocab[w]
+		id, ok := vocab[w]
 		if !ok {
 			id = oov
 		}

@@ -59,19 +59,26 @@ func resize(s []uint32, n int) []uint32 {
 // minChunk is the fewest segments worth handing to a goroutine.
 const minChunk = 256
 
-// parallel calls fn on contiguous chunks of [0, n), on up to GOMAXPROCS
-// goroutines, each with its own scratch. Results must be written by index.
-func parallel(n int, fn func(lo, hi int, s *scratch)) {
+// chunkSize is how many segments parallel gives each goroutine: n split
+// evenly over up to GOMAXPROCS goroutines, at least minChunk each.
+func chunkSize(n int) int {
 	workers := runtime.GOMAXPROCS(0)
 	if w := (n + minChunk - 1) / minChunk; w < workers {
 		workers = w
 	}
-	if workers <= 1 {
+	workers = max(workers, 1)
+	return max((n+workers-1)/workers, 1)
+}
+
+// parallel calls fn on the chunks [lo, lo+chunkSize(n)) of [0, n), each on
+// its own goroutine with its own scratch. Results must be written by index.
+func parallel(n int, fn func(lo, hi int, s *scratch)) {
+	chunk := chunkSize(n)
+	if chunk >= n {
 		fn(0, n, newScratch())
 		return
 	}
 	var wg sync.WaitGroup
-	chunk := (n + workers - 1) / workers
 	for lo := 0; lo < n; lo += chunk {
 		hi := min(lo+chunk, n)
 		wg.Add(1)
