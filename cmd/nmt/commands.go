@@ -7,6 +7,7 @@ import "github.com/urfave/cli/v2"
 func commands() []*cli.Command {
 	return []*cli.Command{
 		torchCommand("env", "print libtorch, CUDA, BLAS and build facts for bug reports"),
+		torchCommand("model", "print a model's parameter summary and per-layer gradient norms at init"),
 		torchCommand("translate", "translate text with trained checkpoints (beam search, n-best, BLEU on a prepared split)"),
 		prepareCommand(), corpusCommand(), bpeCommand(),
 		tokenizeCommand(), detokenizeCommand(), normalizePunctCommand(),
