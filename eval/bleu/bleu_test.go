@@ -275,6 +275,13 @@ func TestBadInput(t *testing.T) {
 		!strings.Contains(err.Error(), "2 hypotheses for 1") {
 		t.Errorf("length mismatch: got %v", err)
 	}
+	// No segments at all: a zero score, no panic.
+	if s, err := Corpus(nil, [][]string{{}}, DefaultConfig()); err != nil || s.Score != 0 {
+		t.Errorf("empty corpus: %v %v", s.Score, err)
+	}
+	if s, err := CorpusCHRF(nil, [][]string{{}}, DefaultCHRFConfig()); err != nil || s.Score != 0 {
+		t.Errorf("empty corpus chrF: %v %v", s.Score, err)
+	}
 	if _, err := New([][]string{{"a", "b"}, {"a"}}, DefaultConfig()); err == nil {
 		t.Error("reference streams of different lengths: want an error")
 	}

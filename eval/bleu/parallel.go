@@ -73,6 +73,9 @@ func chunkSize(n int) int {
 // parallel calls fn on the chunks [lo, lo+chunkSize(n)) of [0, n), each on
 // its own goroutine with its own scratch. Results must be written by index.
 func parallel(n int, fn func(lo, hi int, s *scratch)) {
+	if n == 0 {
+		return
+	}
 	chunk := chunkSize(n)
 	if chunk >= n {
 		fn(0, n, newScratch())
