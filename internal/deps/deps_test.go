@@ -1,0 +1,124 @@
+// Package deps checks the project's layering as data, in the manner of
+// Go's own src/go/build/deps_test.go: each package may import only the
+// project packages listed for it (layers below it), and the pure-Go layers
+// never depend on gotch or cgo.
+package deps
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/fixup-nmt/nmt/"
+
+// allowed maps a package (or a prefix ending in "/...") to the project
+// packages it may import, directly or not. Bottom to top.
+var allowed = map[string][]string{
+	"text":          {},
+	"bpe":           {"text"},
+	"eval/bleu":     {},
+	"data":          {"text", "bpe"},
+	"data/...":      {"data", "data/prep", "text", "bpe"},
+	"tch":           {},
+	"transformer":   {"tch"},
+	"fixup":         {"transformer", "tch"},
+	"decode":        {"transformer", "tch", "text", "bpe", "data", "data/prep", "eval/bleu"},
+	"train":         {"transformer", "fixup", "decode", "tch", "text", "bpe", "data", "data/prep", "eval/bleu"},
+	"cmd/nmt":       {"text", "bpe", "eval/bleu", "data", "data/..."},
+	"cmd/nmt-torch": {"*"},
+	"internal/...":  {"*"},
+}
+
+// pureGo lists the layers that must never link libtorch.
+var pureGo = []string{"text", "bpe", "eval/bleu", "data", "data/...", "cmd/nmt"}
+
+type pkg struct {
+	ImportPath string
+	Deps       []string
+	CgoFiles   []string
+}
+
+func list(t *testing.T) []pkg {
+	out, err := exec.Command("go", "list", "-json", "github.com/fixup-nmt/nmt/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []pkg
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+// rule finds the allow-list entry for a package path (relative).
+func rule(rel string) ([]string, bool) {
+	if r, ok := allowed[rel]; ok {
+		return r, true
+	}
+	for k, r := range allowed {
+		if base, ok := strings.CutSuffix(k, "/..."); ok && strings.HasPrefix(rel, base+"/") {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+func matches(list []string, rel string) bool {
+	for _, a := range list {
+		if a == "*" || a == rel {
+			return true
+		}
+		if base, ok := strings.CutSuffix(a, "/..."); ok && strings.HasPrefix(rel, base+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLayers(t *testing.T) {
+	for _, p := range list(t) {
+		rel := strings.TrimPrefix(p.ImportPath, module)
+		if strings.HasSuffix(rel, "_test") || strings.HasPrefix(rel, "runs/") {
+			continue
+		}
+		ok, found := rule(rel)
+		if !found {
+			t.Errorf("%s: not in the allow-list of internal/deps; add it at its layer", rel)
+			continue
+		}
+		for _, d := range p.Deps {
+			if !strings.HasPrefix(d, module) {
+				continue
+			}
+			drel := strings.TrimPrefix(d, module)
+			if drel == rel || matches(ok, drel) {
+				continue
+			}
+			t.Errorf("%s imports %s, which is not a layer below it", rel, drel)
+		}
+	}
+}
+
+func TestPureGoLayersNeverLinkTorch(t *testing.T) {
+	for _, p := range list(t) {
+		rel := strings.TrimPrefix(p.ImportPath, module)
+		if !matches(pureGo, rel) {
+			continue
+		}
+		if len(p.CgoFiles) > 0 {
+			t.Errorf("%s has cgo files %v; it must build with CGO_ENABLED=0", rel, p.CgoFiles)
+		}
+		for _, d := range p.Deps {
+			if strings.HasPrefix(d, "github.com/sugarme/gotch") || d == module+"tch" {
+				t.Errorf("%s depends on %s: the pure-Go layers must never load libtorch", rel, d)
+			}
+		}
+	}
+}
