@@ -2,6 +2,7 @@ package bleu
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -82,6 +83,39 @@ func FuzzScore(f *testing.F) {
 				t.Fatalf("order %d: %d matches of %d", n+1, s.Counts[n], s.Totals[n])
 			}
 			check("precision", s.Precisions[n])
+		}
+		// The optimized statistics equal a direct count (tok none, chrF++).
+		none := DefaultConfig()
+		none.Tokenize = "none"
+		bn, err := New([][]string{refs}, none)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := bn.Stats(hyps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cpp := DefaultCHRFConfig()
+		cpp.WordOrder = 2
+		cn, err := NewCHRF([][]string{refs}, cpp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cst, err := cn.Stats(hyps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range hyps {
+			if !utf8.ValidString(hyps[i]) || !utf8.ValidString(refs[i]) {
+				continue // sacreBLEU never sees invalid UTF-8; nmt bleu rejects it
+			}
+			want := naiveBLEUStats(pyFields(nil, pyRstrip(hyps[i])), [][]string{pyFields(nil, pyRstrip(refs[i]))})
+			if st[i] != want {
+				t.Fatalf("segment %d: stats %+v, direct count %+v", i, st[i], want)
+			}
+			if w := naiveCHRFStats(hyps[i], refs[i], 2); !slices.Equal([]int(cst[i]), w) {
+				t.Fatalf("segment %d: chrF++ stats %v, direct count %v", i, cst[i], w)
+			}
 		}
 		ss, err := Sentence(hyps[0], []string{refs[0], ref}, SentenceConfig())
 		if err != nil {

@@ -1,6 +1,7 @@
 package bleu
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -15,7 +16,7 @@ import (
 func naiveCount(toks []string, n int) map[string]int {
 	m := map[string]int{}
 	for i := 0; i+n <= len(toks); i++ {
-		m[strings.Join(toks[i:i+n], "\x00")]++
+		m[fmt.Sprintf("%q", toks[i:i+n])]++ // quoting keeps keys distinct
 	}
 	return m
 }
@@ -122,7 +123,7 @@ func naiveCHRFStats(hyp, ref string, wordOrder int) []int {
 	}
 	chars := func(s string) []string {
 		var cs []string
-		for _, c := range strings.Join(strings.Fields(s), "") {
+		for _, c := range strings.Join(pyFields(nil, s), "") {
 			cs = append(cs, string(c))
 		}
 		return cs
