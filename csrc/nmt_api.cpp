@@ -6,6 +6,7 @@
 #include <torch/version.h>
 #include <torch/cuda.h>
 #include <cstring>
+#include <malloc.h>
 #include <string>
 
 #ifdef NMT_WITH_CUDA
@@ -42,6 +43,12 @@ int nmt_built_with_cuda(void) {
 #else
   return 0;
 #endif
+}
+
+int nmt_tune_malloc(void) {
+  int ok = mallopt(M_MMAP_MAX, 0);
+  ok &= mallopt(M_TRIM_THRESHOLD, 1 << 30) ;
+  return ok;
 }
 
 }  // extern "C"

@@ -22,6 +22,7 @@ func init() {
 	// libtorch on some machines starts with one intra-op thread; use every
 	// core unless NMT_THREADS or a command's --threads says otherwise.
 	tch.SetThreads(tch.DefaultThreads())
+	tch.TuneMalloc()
 }
 
 func main() {
