@@ -11,10 +11,15 @@
 #  3. build/lib/libtch.so: gotch's C++ glue plus csrc/, compiled once against
 #     that libtorch. Generated functions that the libtorch lacks are found by
 #     compiling and replaced by stubs that return a clear error.
-#  4. bin/nmt (pure Go) and bin/nmt-torch (links build/lib/libtch.so).
+#  4. build/lib/libnmtdist.so: csrc/nmt_dist.cpp, nmt's shim over
+#     libtorch's c10d (distributed training; package dist), compiled with
+#     -DUSE_C10D_GLOO (needs Debian's libgloo-dev headers, installed with
+#     apt-get when run as root and missing) and, when the libtorch has CUDA
+#     and NCCL, -DUSE_C10D_NCCL. NMT_NO_DIST=1 skips it.
+#  5. bin/nmt (pure Go) and bin/nmt-torch (links build/lib/libtch.so).
 #
 # Environment: LIBTORCH=/path (default: Debian's), NMT_NO_APT=1 (never run
-# apt-get), JOBS=N (parallel C++ compiles).
+# apt-get), JOBS=N (parallel C++ compiles), NMT_NO_DIST=1 (no c10d shim).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -155,7 +160,8 @@ build_glue() {
 	for d in $TORCH_INC; do incs="$incs -isystem $d"; done
 	local cxx="g++ -std=c++17 -fPIC -O2 -w -D_GLIBCXX_USE_CXX11_ABI=$abi $incs -Ithird_party/gotch/csrc -Ithird_party/gotch/libtch -Icsrc $cuda_flags"
 	local stamp
-	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - csrc/*.cpp csrc/*.h patches/gotch/*.patch | sha256sum | cut -c1-16)
+	# csrc/nmt_dist.* are the c10d shim's (build_dist), not the glue's.
+	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - $(ls csrc/*.cpp csrc/*.h | grep -v '/nmt_dist\.') patches/gotch/*.patch | sha256sum | cut -c1-16)
 	if [ -f build/lib/libtch.so ] && [ "$(cat build/.glue-stamp 2>/dev/null)" = "$stamp" ]; then
 		return
 	fi
@@ -183,6 +189,56 @@ build_glue() {
 	echo "$stamp" >build/.glue-stamp
 }
 
+# build_dist compiles build/lib/libnmtdist.so, the c10d shim (csrc/nmt_dist.*)
+# that package dist links. It needs gloo's headers: c10d's
+# ProcessGroupGloo.hpp includes <gloo/...>.
+build_dist() {
+	[ -z "${NMT_NO_DIST:-}" ] || return 0
+	local gloo_inc=""
+	for d in $TORCH_INC; do
+		[ -f "$d/gloo/algorithm.h" ] && gloo_inc=yes
+	done
+	[ -f /usr/include/gloo/algorithm.h ] && gloo_inc=yes
+	if [ -z "$gloo_inc" ]; then
+		apt_install libgloo-dev || die "gloo's headers (gloo/algorithm.h) are missing, needed by the c10d shim csrc/nmt_dist.cpp: as root run 'apt-get install libgloo-dev' (Debian 12), or set NMT_NO_DIST=1 to build without distributed training"
+		[ -f /usr/include/gloo/algorithm.h ] || die "libgloo-dev installed but /usr/include/gloo/algorithm.h is missing"
+	fi
+	local c10d_hdr
+	for d in $TORCH_INC /usr/include; do
+		[ -f "$d/torch/csrc/distributed/c10d/ProcessGroupGloo.hpp" ] && c10d_hdr=yes
+		[ -f "$d/../../../torch/csrc/distributed/c10d/ProcessGroupGloo.hpp" ] && c10d_hdr=yes
+	done
+	[ -n "${c10d_hdr:-}" ] || die "this libtorch ($TORCH_LIB) ships no c10d headers (torch/csrc/distributed/c10d/ProcessGroupGloo.hpp): it was built without distributed support; set NMT_NO_DIST=1"
+	local flags="-DUSE_C10D_GLOO" libs=""
+	if ls "$TORCH_LIB"/libtorch_cuda.so* >/dev/null 2>&1 && grep -q '_ZN4c10d16ProcessGroupNCCL' <(nm -D "$(ls "$TORCH_LIB"/libtorch_cuda.so* | head -1)" 2>/dev/null); then
+		flags="$flags -DUSE_C10D_NCCL"
+		for d in "${CUDA_HOME:-/usr/local/cuda}/include" "$TORCH_LIB/../../nvidia/cuda_runtime/include" "$TORCH_LIB/../../nvidia/nccl/include"; do
+			[ -d "$d" ] && flags="$flags -I$d"
+		done
+		libs="-Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed"
+	fi
+	local abi=0 syms
+	syms=$(nm -D "$(ls "$TORCH_LIB"/libc10.so* | head -1)" 2>/dev/null || true)
+	case "$syms" in *B5cxx11*) abi=1 ;; esac
+	local incs="" d
+	for d in $TORCH_INC; do incs="$incs -isystem $d"; done
+	local cxx="g++ -std=c++17 -fPIC -O2 -w -D_GLIBCXX_USE_CXX11_ABI=$abi $incs -Icsrc $flags"
+	local stamp
+	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - csrc/nmt_dist.cpp csrc/nmt_dist.h | sha256sum | cut -c1-16)
+	if [ -f build/lib/libnmtdist.so ] && [ "$(cat build/.dist-stamp 2>/dev/null)" = "$stamp" ]; then
+		return
+	fi
+	mkdir -p build/lib build/obj
+	say "compiling the c10d shim csrc/nmt_dist.cpp ($flags)"
+	$cxx -c csrc/nmt_dist.cpp -o build/obj/nmt_dist.o 2>build/obj/dist-errors.log ||
+		die "csrc/nmt_dist.cpp does not compile against libtorch $TORCH_VERSION; see build/obj/dist-errors.log"
+	g++ -shared -Wl,--no-undefined -o build/lib/libnmtdist.so.tmp build/obj/nmt_dist.o \
+		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $libs -ltorch -ltorch_cpu -lc10 2>>build/obj/dist-errors.log ||
+		die "linking build/lib/libnmtdist.so failed (is this libtorch built with USE_DISTRIBUTED?); see build/obj/dist-errors.log"
+	mv build/lib/libnmtdist.so.tmp build/lib/libnmtdist.so
+	echo "$stamp" >build/.dist-stamp
+}
+
 build_bins() {
 	mkdir -p bin
 	say "building bin/nmt and bin/nmt-torch"
@@ -200,5 +256,6 @@ if [ "${1:-}" = --check ]; then
 fi
 prepare_gotch
 build_glue
+build_dist
 build_bins
 say "ready: bin/nmt (libtorch $TORCH_VERSION, $TORCH_KIND, $TORCH_LIB)"
