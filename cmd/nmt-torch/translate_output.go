@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/data/prep"
 	"github.com/fixup-nmt/nmt/decode"
 	"github.com/fixup-nmt/nmt/eval/bleu"
 )
@@ -108,8 +109,10 @@ func (t *translator) scoreSplit(dir, split string, score bool) error {
 		cfg   bleu.Config
 		label string
 	}{
-		{"tok." + split + "." + s.TgtLang, tokHyps, bleu.Config{Tokenize: "none", Smooth: "exp"}, "tokenized-lowercased"},
-		{"raw." + split + "." + s.TgtLang, detHyps, bleu.DefaultConfig(), "detokenized (sacreBLEU)"},
+		{prep.StagePath("", split, "tok", s.TgtLang), tokHyps, bleu.Config{Tokenize: "none", Smooth: "exp", Version: "nmt-" + version}, "tokenized"},
+		// The raw reference keeps its case; a model trained on lowercased
+		// text is scored case-insensitively there (sacrebleu -lc).
+		{prep.StagePath("", split, "raw", s.TgtLang), detHyps, bleu.Config{Tokenize: "13a", Smooth: "exp", Lowercase: s.Lowercase, Version: "nmt-" + version}, "detokenized (sacreBLEU)"},
 	} {
 		refs, err := readLines(filepath.Join(dir, c.file))
 		if err != nil {

@@ -108,7 +108,13 @@ type pipeline struct {
 func (p *pipeline) langs() [2]string { return [2]string{p.cfg.SrcLang, p.cfg.TgtLang} }
 
 func (p *pipeline) path(split, stage, lang string) string {
-	return filepath.Join(p.work, split+"."+stage+"."+lang)
+	return StagePath(p.work, split, stage, lang)
+}
+
+// StagePath is the text file of one split, stage ("raw", "tok", "bpe")
+// and language in a prepared directory: DIR/SPLIT.STAGE.LANG.
+func StagePath(dir, split, stage, lang string) string {
+	return filepath.Join(dir, split+"."+stage+"."+lang)
 }
 
 // finalStage is the text that is binarized.

@@ -8,8 +8,9 @@
 //     never freed it (a leak per op, and a heap overflow for ops with more
 //     than three outputs); they now use a 16-slot buffer freed on return.
 //  2. in-place: generated in-place ops (`Add_`, ...) replaced the tensor's
-//     handle without freeing the old one, so storage was never released;
-//     the old handle is now freed first.
+//     handle without freeing the old one, so storage was never released.
+//     An in-place op returns self, so the new handle is freed and the old
+//     kept: copies of the Tensor value stay valid.
 //  3. must-panic: Must* helpers called log.Fatal on a libtorch error, which
 //     ends the process with no chance to save or report; they now panic
 //     with the error, which callers may recover.
@@ -91,7 +92,11 @@ func rewrite(path string) error {
 		}
 		if generated {
 			if m := inPlace.FindStringSubmatch(l); m != nil {
-				out = append(out, m[1]+"lib.AtFree(ts.ctensor)", l)
+				// An in-place op returns self: the new handle points at the
+				// same tensor. Free it and keep the old one, so copies of
+				// the Tensor value (VarStore.Variables returns copies) stay
+				// valid.
+				out = append(out, m[1]+"lib.AtFree(*ptr)")
 				continue
 			}
 			if libCall.MatchString(l) {
