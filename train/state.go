@@ -165,6 +165,9 @@ func (t *Trainer) restore(path string, hdr *Header, blobs []Blob) error {
 // checkpoint_E_U and checkpoint_best, then prunes old ones. It returns the
 // path of checkpoint_last.
 func (t *Trainer) save(epochEnd, interval, best bool) (string, error) {
+	if !t.master() {
+		return t.lastSaved, nil
+	}
 	c := t.cfg
 	blobs, err := t.blobs()
 	if err != nil {

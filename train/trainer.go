@@ -15,6 +15,7 @@ import (
 	"github.com/sugarme/gotch/ts"
 
 	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/dist"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -44,6 +45,9 @@ type Options struct {
 	Version  string    // nmt version for checkpoints
 	// OnUpdate, when set, is called after every update.
 	OnUpdate func(s UpdateStats)
+	// Dist, when set, makes this trainer one worker of a data-parallel
+	// run (see distributed.go).
+	Dist *dist.Group
 }
 
 // UpdateStats describes one update. Loss and NLL are in bits per target
@@ -84,7 +88,8 @@ type Trainer struct {
 	wall      float64
 	lastSaved string
 
-	stop atomic.Value // os.Signal
+	stop        atomic.Value // os.Signal
+	pendingStop atomic.Value // os.Signal, distributed: shared at the next update
 }
 
 // Interrupted is returned by Run after a signal: checkpoint_last was saved.
@@ -118,7 +123,13 @@ func (e *NonFinite) Error() string {
 // Interrupt asks Run to stop after the current update and save
 // checkpoint_last. It is safe to call from another goroutine (a signal
 // handler).
-func (t *Trainer) Interrupt(sig os.Signal) { t.stop.Store(sig) }
+func (t *Trainer) Interrupt(sig os.Signal) {
+	if t.opt.Dist != nil {
+		t.pendingStop.Store(sig)
+		return
+	}
+	t.stop.Store(sig)
+}
 
 func (t *Trainer) interrupted() os.Signal {
 	if v := t.stop.Load(); v != nil {
@@ -141,6 +152,9 @@ func New(c Config, o Options) (*Trainer, error) {
 	}
 	if o.Log == nil {
 		o.Log = os.Stderr
+	}
+	if o.Dist != nil && o.Dist.Rank != 0 {
+		o.Log, o.Terminal = io.Discard, false
 	}
 	t := &Trainer{cfg: c, opt: o, log: o.Log}
 	tch.SetThreads(c.Threads)
@@ -193,6 +207,9 @@ func New(c Config, o Options) (*Trainer, error) {
 		t.lastSaved = restore
 		fmt.Fprintf(t.log, "resumed from %s: update %d, epoch %d, batch %d\n", restore, t.updates, state.Epoch, state.Pos)
 	}
+	if err := t.syncStart(state); err != nil {
+		return nil, err
+	}
 	plan, err := t.train.Plan(t.batchConfig(true))
 	if err != nil {
 		return nil, fmt.Errorf("train data: %w", err)
@@ -208,10 +225,10 @@ func New(c Config, o Options) (*Trainer, error) {
 			return nil, fmt.Errorf("valid data: %w", err)
 		}
 	}
-	if t.metrics, err = OpenMetrics(filepath.Join(c.SaveDir, "metrics.jsonl")); err != nil {
+	if t.metrics, err = OpenMetrics(t.rank0Path(filepath.Join(c.SaveDir, "metrics.jsonl"))); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(c.SaveDir, "config.yaml"), []byte(c.YAML()), 0o644); err != nil {
+	if err := os.WriteFile(t.rank0Path(filepath.Join(c.SaveDir, "config.yaml")), []byte(c.YAML()), 0o644); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -260,15 +277,8 @@ func (t *Trainer) Run() error {
 		if c.MaxEpoch > 0 && st.Epoch > c.MaxEpoch {
 			break
 		}
-		var batches []data.Batch
-		for len(batches) < c.UpdateFreq {
-			idx, ok := t.it.Next()
-			if !ok {
-				break
-			}
-			batches = append(batches, t.train.Batch(idx))
-		}
-		if len(batches) == 0 {
+		batches, more := t.nextBatches()
+		if !more {
 			stop, err := t.endEpoch(prog)
 			if err != nil || stop {
 				return err
@@ -366,6 +376,9 @@ func (t *Trainer) update(batches []data.Batch) (UpdateStats, error) {
 				nllSum += n
 				us.Tokens += b.NTokens
 			}()
+		}
+		if err := t.reduceGrads(&us.Tokens, &lossSum, &nllSum); err != nil {
+			return err
 		}
 		s := ts.NewScope()
 		defer s.Close()
