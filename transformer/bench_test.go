@@ -77,7 +77,8 @@ func labelSmoothed(logits, tgt *ts.Tensor, eps float64, pad int64, ntok int) *ts
 
 func trainBench(b *testing.B, preset, norm, init string, n int) {
 	tch.LockThread()
-	tch.SetThreads(2)
+	tch.SetThreads(tch.DefaultThreads())
+	tch.TuneMalloc()
 	c, err := transformer.Preset(preset)
 	if err != nil {
 		b.Fatal(err)
