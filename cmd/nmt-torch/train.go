@@ -21,6 +21,7 @@ func trainCommand() *cli.Command {
 		&cli.StringFlag{Name: "config", Usage: "YAML config file (keys as the flags below)"},
 		&cli.BoolFlag{Name: "print-config", Usage: "print the resolved config as YAML and exit"},
 	}
+	flags = append(flags, distFlags()...)
 	for _, f := range train.Fields() {
 		if f.Kind == reflect.Bool {
 			flags = append(flags, &cli.BoolFlag{Name: f.Key, Usage: f.Help})
@@ -59,9 +60,17 @@ func runTrain(c *cli.Context) error {
 		fmt.Print(cfg.YAML())
 		return cfg.Validate()
 	}
+	if done, err := launchWorkers(c); done {
+		return err
+	}
+	g, err := joinGroup(c, cfg.Device)
+	if err != nil {
+		return err
+	}
+	defer g.Close()
 	tr, err := train.New(cfg, train.Options{
 		Build: train.BuildTransformer, Log: os.Stderr, Version: version,
-		Terminal: term.IsTerminal(int(os.Stderr.Fd())),
+		Terminal: term.IsTerminal(int(os.Stderr.Fd())), Dist: g,
 	})
 	if err != nil {
 		return err
