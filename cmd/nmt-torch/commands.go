@@ -9,5 +9,6 @@ func commands() []*cli.Command {
 		modelCommand(),
 		trainCommand(), averageCommand(),
 		translateCommand(),
+		studyCommand(),
 	}
 }
