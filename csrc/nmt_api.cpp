@@ -9,8 +9,8 @@
 #include <malloc.h>
 #include <string>
 
-#ifdef NMT_WITH_CUDA
-#include <c10/cuda/CUDAFunctions.h>
+#if defined(NMT_WITH_CUDA) && __has_include(<cuda_runtime_api.h>)
+#define NMT_CUDA_NAMES 1
 #include <cuda_runtime_api.h>
 #endif
 
@@ -27,7 +27,7 @@ char *nmt_config(void) { return strdup(at::show_config().c_str()); }
 int nmt_cuda_device_count(void) { return (int)torch::cuda::device_count(); }
 
 char *nmt_cuda_device_name(int i) {
-#ifdef NMT_WITH_CUDA
+#ifdef NMT_CUDA_NAMES
   cudaDeviceProp p;
   if (cudaGetDeviceProperties(&p, i) != cudaSuccess) return nullptr;
   return strdup(p.name);

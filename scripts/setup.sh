@@ -31,6 +31,7 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 need_go() {
+	[ -z "${NMT_GLUE_ONLY:-}" ] || return 0
 	command -v go >/dev/null 2>&1 || die "Go is not installed: install Go 1.22 or newer (https://go.dev/doc/install) and put it on PATH"
 	command -v g++ >/dev/null 2>&1 || apt_install g++ || die "g++ is missing: apt-get install g++"
 }
@@ -139,17 +140,20 @@ GO
 build_glue() {
 	local cuda_flags="" cuda_libs=""
 	if ls "$TORCH_LIB"/libtorch_cuda.so* >/dev/null 2>&1; then
+		# CUDA libtorch: link its CUDA parts (so their kernels register) and,
+		# where the CUDA runtime's header and library are found, cudart for
+		# device names.
 		cuda_flags="-DNMT_WITH_CUDA"
-		local cudainc=""
-		for d in "${CUDA_HOME:-/usr/local/cuda}/include" "$TORCH_LIB/../../nvidia/cuda_runtime/include"; do
-			[ -d "$d" ] && cudainc="$cudainc -I$d"
-		done
-		cuda_flags="$cuda_flags $cudainc"
 		cuda_libs="-Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed"
-		ls "$TORCH_LIB"/libcudart*.so* >/dev/null 2>&1 && cuda_libs="$cuda_libs -lcudart"
-		for d in "$TORCH_LIB/../../nvidia/cuda_runtime/lib"; do
-			[ -d "$d" ] && cuda_libs="$cuda_libs -L$d -Wl,-rpath,$d -lcudart"
+		local d cudart=""
+		for d in "$TORCH_LIB" "$TORCH_LIB/../../nvidia/cuda_runtime/lib" "${CUDA_HOME:-/usr/local/cuda}/lib64"; do
+			cudart=$(ls "$d"/libcudart.so* 2>/dev/null | head -1) || true
+			[ -n "$cudart" ] && break
 		done
+		for d in "${CUDA_HOME:-/usr/local/cuda}/include" "$TORCH_LIB/../../nvidia/cuda_runtime/include"; do
+			[ -f "$d/cuda_runtime_api.h" ] && [ -n "$cudart" ] && cuda_flags="$cuda_flags -I$d" && break
+		done
+		[ -n "$cudart" ] && cuda_libs="$cuda_libs $cudart -Wl,-rpath,$(dirname "$cudart")"
 	fi
 	# PyTorch wheels before 2.7 use the old C++ ABI; Debian's and the
 	# cxx11-abi libtorch builds use the new one. Ask the library.
@@ -158,7 +162,7 @@ build_glue() {
 	case "$syms" in *B5cxx11*) abi=1 ;; esac
 	local incs="" d
 	for d in $TORCH_INC; do incs="$incs -isystem $d"; done
-	local cxx="g++ -std=c++17 -fPIC -O2 -w -D_GLIBCXX_USE_CXX11_ABI=$abi $incs -Ithird_party/gotch/csrc -Ithird_party/gotch/libtch -Icsrc $cuda_flags"
+	local cxx="g++ -std=c++17 -fPIC ${NMT_GLUE_OPT:--O2} -w -D_GLIBCXX_USE_CXX11_ABI=$abi $incs -Ithird_party/gotch/csrc -Ithird_party/gotch/libtch -Icsrc $cuda_flags"
 	local stamp
 	# csrc/nmt_dist.* are the c10d shim's (build_dist), not the glue's.
 	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - $(ls csrc/*.cpp csrc/*.h | grep -v '/nmt_dist\.') patches/gotch/*.patch | sha256sum | cut -c1-16)
@@ -177,7 +181,7 @@ build_glue() {
 		tries=$((tries + 1))
 		[ $tries -le 3 ] || die "gotch's glue still fails to compile after stubbing; see build/obj/glue-errors.log"
 		local n
-		n=$(go run ./internal/build/stubgen -src "$gen" -log build/obj/glue-errors.log -libtorch "$TORCH_VERSION" | tee -a build/stubbed-ops.txt | wc -l) ||
+		n=$(${STUBGEN:-go run ./internal/build/stubgen} -src "$gen" -log build/obj/glue-errors.log -libtorch "$TORCH_VERSION" | tee -a build/stubbed-ops.txt | wc -l) ||
 			die "compiling gotch's glue failed outside the generated ops; see build/obj/glue-errors.log"
 		say "stubbed $n generated ops that libtorch $TORCH_VERSION lacks (list: build/stubbed-ops.txt)"
 	done
@@ -193,7 +197,14 @@ build_glue() {
 # that package dist links. It needs gloo's headers: c10d's
 # ProcessGroupGloo.hpp includes <gloo/...>.
 build_dist() {
-	[ -z "${NMT_NO_DIST:-}" ] || return 0
+	if [ -n "${NMT_NO_DIST:-}" ]; then
+		say "building without distributed training (NMT_NO_DIST=1): a stub libnmtdist.so"
+		mkdir -p build/lib build/obj
+		gcc -shared -fPIC -O2 -Icsrc -o build/lib/libnmtdist.so.tmp csrc/nmt_dist_stub.c
+		mv build/lib/libnmtdist.so.tmp build/lib/libnmtdist.so
+		rm -f build/.dist-stamp
+		return 0
+	fi
 	local gloo_inc=""
 	for d in $TORCH_INC; do
 		[ -f "$d/gloo/algorithm.h" ] && gloo_inc=yes
@@ -254,8 +265,8 @@ if [ "${1:-}" = --check ]; then
 	say "libtorch $TORCH_VERSION ($TORCH_KIND, $TORCH_LIB) is usable"
 	exit 0
 fi
-prepare_gotch
+[ -n "${NMT_GLUE_ONLY:-}" ] || prepare_gotch
 build_glue
 build_dist
-build_bins
+[ -n "${NMT_GLUE_ONLY:-}" ] || build_bins
 say "ready: bin/nmt (libtorch $TORCH_VERSION, $TORCH_KIND, $TORCH_LIB)"

@@ -13,21 +13,28 @@ import (
 
 // mlp is a small model: 2 layers, 256 -> 512 -> 256, with gotch's Adam.
 type mlp struct {
+	vs             *nn.VarStore
 	w1, b1, w2, b2 *ts.Tensor
 	opt            *nn.Optimizer
 	x, y           *ts.Tensor
 }
 
-func newMLP(t testing.TB) *mlp {
-	vs := nn.NewVarStore(gotch.CPU)
+func newMLP(t testing.TB) *mlp { return newMLPOn(t, gotch.CPU) }
+
+// newMLPOn builds the model and its data on dev. (Models are built on
+// their device: gotch's VarStore.ToDevice replaces leaf parameters by
+// copies that are not leaves.)
+func newMLPOn(t testing.TB, dev gotch.Device) *mlp {
+	vs := nn.NewVarStore(dev)
 	r := vs.Root()
 	m := &mlp{
+		vs: vs,
 		w1: r.MustNewVar("w1", []int64{256, 512}, nn.NewRandnInit(0, 0.05)),
 		b1: r.MustZeros("b1", []int64{512}),
 		w2: r.MustNewVar("w2", []int64{512, 256}, nn.NewRandnInit(0, 0.05)),
 		b2: r.MustZeros("b2", []int64{256}),
-		x:  ts.MustRandn([]int64{64, 256}, gotch.Float, gotch.CPU),
-		y:  ts.MustRandn([]int64{64, 256}, gotch.Float, gotch.CPU),
+		x:  ts.MustRandn([]int64{64, 256}, gotch.Float, dev),
+		y:  ts.MustRandn([]int64{64, 256}, gotch.Float, dev),
 	}
 	opt, err := nn.DefaultAdamConfig().Build(vs, 1e-3)
 	if err != nil {
