@@ -154,6 +154,12 @@ func layerPlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 	p := newPlot(fmt.Sprintf("gradient norm at init per layer, %d+%d layers", deep, deep),
 		fmt.Sprintf("layer (encoder 1-%d, then decoder %d-%d)", deep, deep+1, 2*deep), "layer gradient norm")
 	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	zero := map[string]bool{}
+	for _, r := range res {
+		if lo, hi := r.LayerRange(); r.Depth == deep && lo == 0 && hi == 0 {
+			zero[r.Method] = true
+		}
+	}
 	for i, m := range c.Methods {
 		var xy plotter.XYs
 		for _, r := range res {
@@ -173,6 +179,13 @@ func layerPlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 			}
 		}
 		if len(xy) == 0 {
+			if zero[m.Name] {
+				// Fixup's zero output projection leaves every layer without
+				// gradient at init: say so rather than draw nothing.
+				l := &plotter.Line{}
+				style(i, l, nil)
+				p.Legend.Add(m.Name+" (all 0)", l)
+			}
 			continue
 		}
 		l, err := plotter.NewLine(xy)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"time"
 )
@@ -15,6 +16,9 @@ import (
 // other settings is an error: use another output directory.
 func Run(c Config, log io.Writer) ([]*Result, error) {
 	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(c.Out, "runs"), 0o755); err != nil {
 		return nil, err
 	}
 	var k *corpus
