@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"sort"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -120,7 +121,8 @@ func finalLossPlot(c Config, res []*Result, _ int) (*plot.Plot, error) {
 		p.Add(s)
 		p.Legend.Add("diverged", s)
 	}
-	p.Y.Max = top * 1.02
+	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	p.Y.Max = top * 4 // room for the legend
 	depthAxis(p, c)
 	return p, nil
 }
@@ -146,6 +148,7 @@ func gradNormPlot(c Config, res []*Result, _ int) (*plot.Plot, error) {
 		p.Add(l, s)
 		p.Legend.Add(m.Name, l, s)
 	}
+	roomForLegend(p)
 	depthAxis(p, c)
 	return p, nil
 }
@@ -188,6 +191,7 @@ func layerPlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 			}
 			continue
 		}
+		sort.Slice(xy, func(a, b int) bool { return xy[a].X < xy[b].X })
 		l, err := plotter.NewLine(xy)
 		if err != nil {
 			return nil, err
@@ -196,11 +200,21 @@ func layerPlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 		p.Add(l)
 		p.Legend.Add(m.Name, l)
 	}
+	roomForLegend(p)
 	return p, nil
+}
+
+// roomForLegend raises a log-scale Y axis so the legend (top left) sits
+// above the data.
+func roomForLegend(p *plot.Plot) {
+	if p.Y.Max > 0 && p.Y.Min > 0 {
+		p.Y.Max *= math.Pow(p.Y.Max/p.Y.Min, 0.6)
+	}
 }
 
 func curvePlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 	p := newPlot(fmt.Sprintf("training loss, %d+%d layers", deep, deep), "update", "loss, bits/token")
+	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
 	for i, m := range c.Methods {
 		var xy plotter.XYs
 		for _, r := range res {
@@ -208,7 +222,7 @@ func curvePlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 				continue
 			}
 			for _, pt := range r.Curve {
-				if y := float64(pt.Loss); finite(y) {
+				if y := float64(pt.Loss); finite(y) && y > 0 {
 					xy = append(xy, plotter.XY{X: float64(pt.Update), Y: y})
 				}
 			}
@@ -224,5 +238,6 @@ func curvePlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 		p.Add(l)
 		p.Legend.Add(m.Name, l)
 	}
+	roomForLegend(p)
 	return p, nil
 }
