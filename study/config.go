@@ -84,7 +84,10 @@ type Config struct {
 	// Corpus made by Prepare when Data is empty: synth pairs and BPE merges.
 	TrainPairs, Merges int
 
-	Threads int // libtorch threads (0: all cores)
+	// Threads is libtorch's thread count (0: all cores). At d 64 every op
+	// is small: one thread was 5 times faster than two on a 2-core machine
+	// that other jobs shared (oversubscribed threads spin).
+	Threads int
 }
 
 // DefaultConfig is the study as docs/depth-study.md describes it.
@@ -92,9 +95,9 @@ func DefaultConfig() Config {
 	return Config{
 		Out: "runs/depth-study", Depths: []int{6, 12, 24, 48, 96}, Methods: Methods(),
 		Dim: 64, FFNDim: 128, Heads: 4,
-		Updates: 200, LR: 5e-4, Schedule: "recipe", Warmup: 50, TFixupW: 4000,
-		LabelSmoothing: 0.1, WeightDecay: 1e-4, MaxTokens: 1024, Seed: 1,
-		TrainPairs: 20000, Merges: 2000,
+		Updates: 100, LR: 5e-4, Schedule: "recipe", Warmup: 25, TFixupW: 4000,
+		LabelSmoothing: 0.1, WeightDecay: 1e-4, MaxTokens: 512, Seed: 1,
+		TrainPairs: 10000, Merges: 1000, Threads: 1,
 	}
 }
 

@@ -21,7 +21,7 @@ func studyCommand() *cli.Command {
 		Subcommands: []*cli.Command{{
 			Name:      "depth",
 			Usage:     "train every method at every depth for a fixed number of updates; record grad norms at init, loss curves, divergence; plot",
-			UsageText: "nmt study depth [--out DIR] [--depths 6,12,24,48,96] [--methods all] [--updates 200] ... (re-run to resume; --summary to only redraw)",
+			UsageText: "nmt study depth [--out DIR] [--depths 6,12,24,48,96] [--methods all] [--updates 100] ... (re-run to resume; --summary to only redraw)",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "out", Value: d.Out, Usage: "output directory: runs/*.json, results.json/.csv, plots, data/ (the prepared corpus)"},
 				&cli.StringFlag{Name: "data", Usage: "prepared directory to train on (default: make OUT/data from the synth corpus)"},
@@ -43,7 +43,7 @@ func studyCommand() *cli.Command {
 				&cli.Float64Flag{Name: "diverge-loss", Usage: "a final loss (bits) above this counts as diverged (0: log2(vocab)+1)"},
 				&cli.IntFlag{Name: "train-pairs", Value: d.TrainPairs, Usage: "synth pairs in the corpus made when --data is not given"},
 				&cli.IntFlag{Name: "bpe-merges", Value: d.Merges, Usage: "BPE merges of that corpus"},
-				&cli.IntFlag{Name: "threads", Usage: "libtorch threads (0: NMT_THREADS or all cores)"},
+				&cli.IntFlag{Name: "threads", Value: d.Threads, Usage: "libtorch threads (0: NMT_THREADS or all cores; the ops of a d 64 model are small, one thread is fastest on a shared machine)"},
 				&cli.BoolFlag{Name: "summary", Usage: "train nothing: summarise the runs already in OUT"},
 			},
 			Action: func(c *cli.Context) error {
