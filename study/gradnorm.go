@@ -16,14 +16,14 @@ import (
 
 // LayerGrad is the gradient norm of one layer's parameters.
 type LayerGrad struct {
-	Layer string  `json:"layer"` // encoder.layers.3, decoder.embed_tokens, ...
-	Norm  float64 `json:"grad_norm"`
+	Layer string `json:"layer"` // encoder.layers.3, decoder.embed_tokens, ...
+	Norm  Num    `json:"grad_norm"`
 }
 
 // InitGrads is what one batch says about a model at initialisation.
 type InitGrads struct {
-	Loss   float64     `json:"loss"`   // bits per target token (label-smoothed)
-	Total  float64     `json:"total"`  // L2 norm of all gradients
+	Loss   Num         `json:"loss"`   // bits per target token (label-smoothed)
+	Total  Num         `json:"total"`  // L2 norm of all gradients
 	Layers []LayerGrad `json:"layers"` // in parameter-name order, layers numerically
 	Params int64       `json:"parameters"`
 }
@@ -79,9 +79,10 @@ func initGrads(tc train.Config, v train.Vocab, b data.Batch) (InitGrads, error) 
 		loss, _ := train.LabelSmoothedCE(m.Forward(src, prev), tgt, tc.LabelSmoothing, int64(v.Pad))
 		loss.MustBackward()
 		l, _ := loss.Float64Value(nil)
-		g.Loss = l / float64(b.NTokens) / math.Ln2
+		g.Loss = Num(l / float64(b.NTokens) / math.Ln2)
 		train.ScaleGrads(params, 1/float64(b.NTokens))
 		sq := map[string]float64{}
+		var total float64
 		var order []string
 		for _, p := range params {
 			g.Params += int64(p.T.Numel())
@@ -98,12 +99,12 @@ func initGrads(tc train.Config, v train.Vocab, b data.Batch) (InitGrads, error) 
 				order = append(order, l)
 			}
 			sq[l] += n * n
-			g.Total += n * n
+			total += n * n
 		}
-		g.Total = math.Sqrt(g.Total)
+		g.Total = Num(math.Sqrt(total))
 		sortLayers(order)
 		for _, l := range order {
-			g.Layers = append(g.Layers, LayerGrad{l, math.Sqrt(sq[l])})
+			g.Layers = append(g.Layers, LayerGrad{l, Num(math.Sqrt(sq[l]))})
 		}
 		return nil
 	})

@@ -133,8 +133,8 @@ func gradNormPlot(c Config, res []*Result, _ int) (*plot.Plot, error) {
 	for i, m := range c.Methods {
 		var xy plotter.XYs
 		for _, r := range res {
-			if r.Method == m.Name && finite(r.AtInit.Total) && r.AtInit.Total > 0 {
-				xy = append(xy, plotter.XY{X: float64(r.Depth), Y: r.AtInit.Total})
+			if r.Method == m.Name && finite(float64(r.AtInit.Total)) && r.AtInit.Total > 0 {
+				xy = append(xy, plotter.XY{X: float64(r.Depth), Y: float64(r.AtInit.Total)})
 			}
 		}
 		if len(xy) == 0 {
@@ -171,14 +171,14 @@ func layerPlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 			}
 			for _, l := range r.AtInit.Layers {
 				side, n, ok := layerIndex(l.Layer)
-				if !ok || !finite(l.Norm) || l.Norm <= 0 {
+				if !ok || !finite(float64(l.Norm)) || l.Norm <= 0 {
 					continue
 				}
 				x := float64(n + 1)
 				if side == "decoder" {
 					x += float64(deep)
 				}
-				xy = append(xy, plotter.XY{X: x, Y: l.Norm})
+				xy = append(xy, plotter.XY{X: x, Y: float64(l.Norm)})
 			}
 		}
 		if len(xy) == 0 {

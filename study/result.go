@@ -91,7 +91,7 @@ func (r *Result) LayerRange() (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, l := range r.AtInit.Layers {
 		if _, _, ok := layerIndex(l.Layer); ok {
-			lo, hi = math.Min(lo, l.Norm), math.Max(hi, l.Norm)
+			lo, hi = math.Min(lo, float64(l.Norm)), math.Max(hi, float64(l.Norm))
 		}
 	}
 	return lo, hi

@@ -184,11 +184,11 @@ func TestInitGradsMatchTrainer(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := res[0]
-	got, want := r.AtInit.Total, float64(r.Curve[0].GNorm)
+	got, want := float64(r.AtInit.Total), float64(r.Curve[0].GNorm)
 	if math.Abs(got-want) > 1e-4*want {
 		t.Errorf("grad norm at init %v, trainer's first update %v", got, want)
 	}
-	if math.Abs(r.AtInit.Loss-float64(r.Curve[0].Loss)) > 1e-4 {
+	if math.Abs(float64(r.AtInit.Loss-r.Curve[0].Loss)) > 1e-4 {
 		t.Errorf("loss at init %v, trainer's first update %v", r.AtInit.Loss, r.Curve[0].Loss)
 	}
 }
@@ -206,6 +206,21 @@ func TestNumJSON(t *testing.T) {
 		if !(float64(y) == x || math.IsNaN(x) && math.IsNaN(float64(y))) {
 			t.Errorf("%v -> %s -> %v", x, b, y)
 		}
+	}
+}
+
+// A run whose model is not finite at init still writes its file.
+func TestNonFiniteRunFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "runs", "x.json")
+	nan, inf := Num(math.NaN()), Num(math.Inf(1))
+	r := &Result{AtInit: InitGrads{Loss: inf, Total: nan, Layers: []LayerGrad{{"encoder.layers.0", nan}}},
+		Curve: []Point{{1, nan, nan, inf, 1e-7}}, FinalLoss: nan, Diverged: true}
+	if err := writeJSON(path, r); err != nil {
+		t.Fatal(err)
+	}
+	back, ok, err := readRun(path)
+	if err != nil || !ok || !math.IsInf(float64(back.AtInit.Loss), 1) || !math.IsNaN(float64(back.AtInit.Layers[0].Norm)) {
+		t.Fatalf("%v %v %+v", err, ok, back)
 	}
 }
 

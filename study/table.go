@@ -17,7 +17,7 @@ func csvRow(r *Result) []string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 	lo, hi := r.LayerRange()
 	return []string{r.Method, r.Norm, r.Settings.Init, strconv.Itoa(r.Depth), strconv.FormatInt(r.AtInit.Params, 10),
-		f(r.AtInit.Loss), f(r.AtInit.Total), f(lo), f(hi), f(float64(r.FirstLoss)), f(float64(r.FinalLoss)),
+		f(float64(r.AtInit.Loss)), f(float64(r.AtInit.Total)), f(lo), f(hi), f(float64(r.FirstLoss)), f(float64(r.FinalLoss)),
 		strconv.Itoa(r.Done), strconv.FormatBool(r.Diverged), r.Reason, f(r.Seconds)}
 }
 
