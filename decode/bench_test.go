@@ -34,7 +34,8 @@ func BenchmarkDecode(b *testing.B) {
 
 func benchDecode(b *testing.B, preset string, beam int) {
 	tch.LockThread()
-	tch.SetThreads(2) // the reference's --threads 2
+	tch.SetThreads(tch.DefaultThreads()) // the reference's --threads (NMT_THREADS)
+	tch.TuneMalloc()
 	c, err := transformer.Preset(preset)
 	if err != nil {
 		b.Fatal(err)

@@ -41,7 +41,7 @@ nmt translate --checkpoint "$out/model/checkpoint_best.ckpt" --data "$out/data" 
 	| tee "$out/test-bleu.txt"
 nmt translate --checkpoint "$out/model/checkpoint_best.ckpt" --beam 5 \
 	<"$out/corpus/test.de" >"$out/test.hyp.en"
-nmt bleu "$out/corpus/test.en" <"$out/test.hyp.en" | tee "$out/test-sacrebleu.txt"
+nmt bleu -lc "$out/corpus/test.en" <"$out/test.hyp.en" | tee "$out/test-sacrebleu.txt"
 
 step "plot the learning curves"
 nmt plot --runs "$out/model" --out "$out/curves.png"

@@ -90,6 +90,7 @@ func benchTrain(b *testing.B, arch string, layers, dim, ffn, heads, vocab, batch
 		threads = v
 	}
 	tch.SetThreads(threads)
+	tch.TuneMalloc()
 	c := DefaultConfig()
 	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = arch, layers, layers, dim, ffn, heads
 	c.Norm, c.Init, c.Dropout, c.LabelSmoothing = norm, init, 0.3, 0.1

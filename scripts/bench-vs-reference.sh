@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# bench-vs-reference.sh: nmt's training and decoding speed against the
+# PyTorch reference (../shared/bench/transformer_ref.py) on the same
+# libtorch, run back to back in one session with the same shapes, thread
+# count and malloc/OpenMP environment. Prints one line per pair.
+#
+# Usage: THREADS=2 bash scripts/bench-vs-reference.sh [small|iwslt|decode]...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ref=${REF:-../shared/bench/transformer_ref.py}
+threads=${THREADS:-2}
+export NMT_THREADS=$threads OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+export MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000
+py=/usr/bin/python3
+small="--layers 3 --dim 256 --ffn 1024 --heads 4 --vocab 8000 --batch-tokens 2048 --src-len 32 --tgt-len 32"
+iwslt="--layers 6 --dim 512 --ffn 1024 --heads 4 --vocab 10000 --batch-tokens 4096 --src-len 32 --tgt-len 32"
+reftok() { sed -n 's/.*"tokens_per_s": \([0-9.]*\).*/\1/p' | tail -1; }
+gotok() { sed -n 's/.* \([0-9.]*\) tok\/s.*/\1/p' | tail -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+train() { # preset steps gobench
+	local p=$1 steps=$2 bench=$3 args
+	[ "$p" = small ] && args=$small || args=$iwslt
+	for pair in "post layernorm default" "fixup none fixup"; do
+		set -- $pair
+		local goname=$bench${1^}
+		local g r
+		g=$(go test -count=1 -run '^$' -bench "^$goname\$" -benchtime "${steps}x" ./train 2>&1 | gotok)
+		if [ "$1" = post ]; then
+			r=$($py "$ref" --mode train $args --steps "$steps" --threads "$threads" --norm layernorm | reftok)
+		else
+			r=$($py "$ref" --mode train $args --steps "$steps" --threads "$threads" --init fixup --norm none | reftok)
+		fi
+		printf 'train %-6s %-6s threads %d: nmt %s tok/s, reference %s tok/s, ratio %s\n' "$p" "$1" "$threads" "$g" "$r" "$(ratio "$g" "$r")"
+	done
+}
+decode() {
+	local out r1 r5
+	out=$(go test -count=1 -run '^$' -bench 'Decode/small' -benchtime 3x ./decode 2>&1)
+	r=$($py "$ref" --mode decode --layers 3 --dim 256 --ffn 1024 --heads 4 --vocab 8000 --src-len 32 --tgt-len 32 --threads "$threads" --sentences 100)
+	echo "$out" | grep -E '^Benchmark'
+	echo "$r" | tail -3
+}
+for what in "${@:-small decode}"; do
+	case $what in
+	small) train small 8 BenchmarkTrainSmall ;;
+	iwslt) train iwslt 4 BenchmarkTrainIWSLT ;;
+	decode) decode ;;
+	esac
+done
