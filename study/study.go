@@ -119,5 +119,8 @@ func fmtNum(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return fmt.Sprint(x)
 	}
+	if math.Abs(x) >= 1e4 {
+		return fmt.Sprintf("%.3g", x)
+	}
 	return fmt.Sprintf("%.3f", x)
 }

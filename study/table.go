@@ -46,8 +46,8 @@ func PrintTable(w io.Writer, c Config, res []*Result) {
 	fmt.Fprintln(tw, "method\tdepth\tparams\tinit loss\tinit gnorm\tlayer gnorm min..max\tfirst loss\tfinal loss\tupdates\tverdict\tseconds")
 	for _, r := range res {
 		lo, hi := r.LayerRange()
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.3g\t%.2g..%.2g\t%s\t%s\t%d\t%s\t%.0f\n", r.Method, r.Depth, r.AtInit.Params,
-			r.AtInit.Loss, r.AtInit.Total, lo, hi, fmtNum(float64(r.FirstLoss)), fmtNum(float64(r.FinalLoss)), r.Done, verdict(r), r.Seconds)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%.3g\t%.2g..%.2g\t%s\t%s\t%d\t%s\t%.0f\n", r.Method, r.Depth, r.AtInit.Params,
+			fmtNum(float64(r.AtInit.Loss)), float64(r.AtInit.Total), lo, hi, fmtNum(float64(r.FirstLoss)), fmtNum(float64(r.FinalLoss)), r.Done, verdict(r), r.Seconds)
 	}
 	tw.Flush()
 	d := deepest(c, res)
