@@ -76,15 +76,15 @@ func depthAxis(p *plot.Plot, c Config) {
 }
 
 func finalLossPlot(c Config, res []*Result, _ int) (*plot.Plot, error) {
-	p := newPlot(fmt.Sprintf("final loss after %d updates (d %d)", c.Updates, c.Dim), "layers (encoder = decoder)", "loss, bits/token")
-	top := 0.0
+	// Runs that diverged are drawn at the top edge (cap), so the axis
+	// resolves the runs that trained.
+	cap := 0.0
 	for _, r := range res {
-		if x := float64(r.FinalLoss); finite(x) {
-			top = math.Max(top, x)
-		}
-		top = math.Max(top, r.Threshold)
+		cap = math.Max(cap, r.Threshold)
 	}
-	top *= 1.05
+	cap *= 1.1
+	p := newPlot(fmt.Sprintf("final loss after %d updates (d %d); above %.1f bits: at the top", c.Updates, c.Dim, cap),
+		"layers (encoder = decoder)", "loss, bits/token")
 	var crosses plotter.XYs
 	for i, m := range c.Methods {
 		var xy plotter.XYs
@@ -93,8 +93,8 @@ func finalLossPlot(c Config, res []*Result, _ int) (*plot.Plot, error) {
 				continue
 			}
 			y := float64(r.FinalLoss)
-			if !finite(y) {
-				y = top
+			if !finite(y) || y > cap {
+				y = cap
 			}
 			xy = append(xy, plotter.XY{X: float64(r.Depth), Y: y})
 			if r.Diverged {
@@ -121,15 +121,16 @@ func finalLossPlot(c Config, res []*Result, _ int) (*plot.Plot, error) {
 		p.Add(s)
 		p.Legend.Add("diverged", s)
 	}
-	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
-	p.Y.Max = top * 4 // room for the legend
+	// Leave the bottom free for the legend.
+	p.Y.Max, p.Legend.Top, p.Legend.Left = cap+0.3, false, true
+	p.Y.Min = math.Max(0, p.Y.Min-0.9*(p.Y.Max-p.Y.Min))
 	depthAxis(p, c)
 	return p, nil
 }
 
 func gradNormPlot(c Config, res []*Result, _ int) (*plot.Plot, error) {
 	p := newPlot("gradient norm at initialisation (one batch)", "layers (encoder = decoder)", "total gradient norm")
-	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, decadeTicks{}
 	for i, m := range c.Methods {
 		var xy plotter.XYs
 		for _, r := range res {
@@ -156,7 +157,7 @@ func gradNormPlot(c Config, res []*Result, _ int) (*plot.Plot, error) {
 func layerPlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 	p := newPlot(fmt.Sprintf("gradient norm at init per layer, %d+%d layers", deep, deep),
 		fmt.Sprintf("layer (encoder 1-%d, then decoder %d-%d)", deep, deep+1, 2*deep), "layer gradient norm")
-	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, decadeTicks{}
 	zero := map[string]bool{}
 	for _, r := range res {
 		if lo, hi := r.LayerRange(); r.Depth == deep && lo == 0 && hi == 0 {
@@ -213,8 +214,13 @@ func roomForLegend(p *plot.Plot) {
 }
 
 func curvePlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
-	p := newPlot(fmt.Sprintf("training loss, %d+%d layers", deep, deep), "update", "loss, bits/token")
-	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	cap := 0.0
+	for _, r := range res {
+		cap = math.Max(cap, r.Threshold)
+	}
+	cap *= 1.1
+	p := newPlot(fmt.Sprintf("training loss, %d+%d layers; above %.1f bits: at the top", deep, deep, cap), "update", "loss, bits/token")
+	p.Legend.Left = false
 	for i, m := range c.Methods {
 		var xy plotter.XYs
 		for _, r := range res {
@@ -222,9 +228,11 @@ func curvePlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 				continue
 			}
 			for _, pt := range r.Curve {
-				if y := float64(pt.Loss); finite(y) && y > 0 {
-					xy = append(xy, plotter.XY{X: float64(pt.Update), Y: y})
+				y := float64(pt.Loss)
+				if !finite(y) || y > cap {
+					y = cap
 				}
+				xy = append(xy, plotter.XY{X: float64(pt.Update), Y: y})
 			}
 		}
 		if len(xy) == 0 {
@@ -238,6 +246,20 @@ func curvePlot(c Config, res []*Result, deep int) (*plot.Plot, error) {
 		p.Add(l)
 		p.Legend.Add(m.Name, l)
 	}
-	roomForLegend(p)
+	p.Y.Max = cap + 0.6*(cap-p.Y.Min) // room for the legend
 	return p, nil
+}
+
+// decadeTicks labels powers of ten on a log axis, at most about 8.
+type decadeTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (decadeTicks) Ticks(min, max float64) []plot.Tick {
+	lo, hi := math.Floor(math.Log10(min)), math.Ceil(math.Log10(max))
+	step := math.Max(1, math.Ceil((hi-lo)/8))
+	var out []plot.Tick
+	for e := lo; e <= hi; e += step {
+		out = append(out, plot.Tick{Value: math.Pow(10, e), Label: fmt.Sprintf("1e%d", int(e))})
+	}
+	return out
 }
