@@ -46,7 +46,11 @@ int nmt_built_with_cuda(void) {
 }
 
 int nmt_tune_malloc(void) {
-  int ok = mallopt(M_MMAP_MAX, 0);
+  // One arena: nmt's torch goroutine may run on a thread other than the
+  // first, whose arena heaps glibc trims and unmaps regardless of the
+  // thresholds below.
+  int ok = mallopt(M_ARENA_MAX, 1);
+  ok &= mallopt(M_MMAP_MAX, 0);
   ok &= mallopt(M_TRIM_THRESHOLD, 1 << 30) ;
   return ok;
 }

@@ -21,8 +21,8 @@ int nmt_built_with_cuda(void);
 // nmt_tune_malloc keeps glibc malloc from returning large blocks to the
 // kernel (no mmap for big blocks, no trimming): libtorch frees and
 // reallocates the same activation sizes every step, and each fresh mmap'd
-// block costs page faults. Same effect as MALLOC_MMAP_MAX_=0
-// MALLOC_TRIM_THRESHOLD_=100000000000. Returns 1 on success.
+// block costs page faults. Same effect as MALLOC_ARENA_MAX=1
+// MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=<large>. Returns 1 on success.
 int nmt_tune_malloc(void);
 
 #ifdef __cplusplus

@@ -69,7 +69,9 @@ func CUDADevices() []string {
 // blocks libtorch frees and reallocates every step (about 90k page faults
 // per training step of the small model otherwise). It is what
 // MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=<large> does from the
-// environment. NMT_MALLOC=default leaves malloc alone.
+// environment, with MALLOC_ARENA_MAX=1 too (torch code may run on a
+// thread whose arena glibc trims regardless). NMT_MALLOC=default leaves
+// malloc alone.
 func TuneMalloc() bool {
 	if os.Getenv("NMT_MALLOC") == "default" {
 		return false

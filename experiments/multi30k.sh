@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# multi30k.sh: Fixup (no LayerNorm) against post-LayerNorm on Multi30k
+# en->de under the same budget, the paper's comparison at a size a CPU can
+# train. Resumable: rerun the same command and each run continues from its
+# checkpoint_last (runs can go in the background across sessions).
+#
+# Usage: bash experiments/multi30k.sh [OUT]   (default runs/multi30k)
+# Environment: DATA (default ../shared/data/multi30k-en-de), MAX_UPDATE
+# (default 9000), DEVICE (default auto), ARCH (small; iwslt on a GPU).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH=$root/bin:$PATH
+out=${1:-runs/multi30k}
+data=${DATA:-$root/../shared/data/multi30k-en-de}
+max_update=${MAX_UPDATE:-9000}
+device=${DEVICE:-auto}
+arch=${ARCH:-small}
+mkdir -p "$out"
+
+# The reference pipeline (../shared/bench/MULTI30K.md): Moses tokenizer,
+# lowercase, joint BPE 10,000, joint dictionary.
+if [ ! -f "$out/data/prepare.json" ]; then
+	nmt prepare text --train-src "$data/train.en" --train-tgt "$data/train.de" \
+		--valid-src "$data/val.en" --valid-tgt "$data/val.de" \
+		--test-src "$data/test_2016_flickr.en" --test-tgt "$data/test_2016_flickr.de" \
+		--src-lang en --tgt-lang de --lowercase --bpe-merges 10000 --out "$out/data"
+fi
+
+common=(--data "$out/data" --arch "$arch" --max-update "$max_update" --max-tokens 4096
+	--lr 5e-4 --warmup-updates 1000 --label-smoothing 0.1 --device "$device"
+	--save-interval-updates 500 --keep-interval-updates 2 --no-epoch-checkpoints --log-interval 50)
+nmt train --recipe iwslt14-fixup "${common[@]}" --save-dir "$out/fixup" \
+	--norm none --init fixup --dropout 0.3 --weight-decay 0.0001 2>&1 | tee -a "$out/fixup.log"
+nmt train --recipe iwslt14-layernorm "${common[@]}" --save-dir "$out/layernorm" \
+	--norm post --init default --dropout 0.3 --weight-decay 0.0001 2>&1 | tee -a "$out/layernorm.log"
+
+for run in fixup layernorm; do
+	nmt translate --checkpoint "$out/$run/checkpoint_best.ckpt" --data "$out/data" --split test \
+		--bleu --beam 5 --lenpen 1 --device "$device" | tee "$out/$run-test-bleu.txt"
+done
+nmt plot --runs "$out/fixup,$out/layernorm" --out "$out/curves.png"
