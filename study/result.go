@@ -12,8 +12,10 @@ import (
 	"github.com/fixup-nmt/nmt/data"
 )
 
-// Num is a float64 that JSON can hold when it is not finite: NaN and
-// infinities are written as the strings "NaN", "+Inf" and "-Inf".
+// Num is a measured float64 that JSON can hold when it is not finite:
+// NaN and infinities are written as the strings "NaN", "+Inf" and "-Inf".
+// It is written with 7 significant digits (the measurements come from
+// float32 tensors), which keeps results.json small.
 type Num float64
 
 // MarshalJSON implements json.Marshaler.
@@ -22,7 +24,7 @@ func (n Num) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return json.Marshal(strconv.FormatFloat(x, 'g', -1, 64))
 	}
-	return json.Marshal(x)
+	return []byte(strconv.FormatFloat(x, 'g', 7, 64)), nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -129,4 +131,26 @@ func readRun(path string) (r *Result, ok bool, err error) {
 		return nil, false, fmt.Errorf("%s: %w", path, err)
 	}
 	return r, true, nil
+}
+
+// writeResults writes res as a JSON array, one compact run per line.
+func writeResults(path string, res []*Result) error {
+	return data.WriteFileAtomic(path, func(w io.Writer) error {
+		io.WriteString(w, "[\n")
+		for i, r := range res {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			sep := ",\n"
+			if i == len(res)-1 {
+				sep = "\n"
+			}
+			if _, err := w.Write(append(b, sep...)); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(w, "]\n")
+		return err
+	})
 }

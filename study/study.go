@@ -86,7 +86,7 @@ func verdict(r *Result) string {
 // Summarise writes OUT/results.json, OUT/results.csv and the plots for
 // res and prints the table to w.
 func Summarise(c Config, res []*Result, w io.Writer) error {
-	if err := writeJSON(filepath.Join(c.Out, "results.json"), res); err != nil {
+	if err := writeResults(filepath.Join(c.Out, "results.json"), res); err != nil {
 		return err
 	}
 	if err := writeCSV(filepath.Join(c.Out, "results.csv"), res); err != nil {

@@ -122,7 +122,7 @@ func TestResume(t *testing.T) {
 		t.Errorf("second run trained again:\n%s", log.String())
 	}
 	for i := range first {
-		if first[i].FinalLoss != again[i].FinalLoss || first[i].AtInit.Total != again[i].AtInit.Total {
+		if !near(first[i].FinalLoss, again[i].FinalLoss) || !near(first[i].AtInit.Total, again[i].AtInit.Total) {
 			t.Errorf("%s: resumed result differs", first[i].Method)
 		}
 	}
@@ -257,3 +257,5 @@ func TestParseMethods(t *testing.T) {
 		}
 	}
 }
+
+func near(a, b Num) bool { return math.Abs(float64(a-b)) <= 1e-6*math.Abs(float64(a)) }
