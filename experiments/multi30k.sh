@@ -6,7 +6,9 @@
 #
 # Usage: bash experiments/multi30k.sh [OUT]   (default runs/multi30k)
 # Environment: DATA (default ../shared/data/multi30k-en-de), MAX_UPDATE
-# (default 9000), DEVICE (default auto), ARCH (small; iwslt on a GPU).
+# (default 9000), WARMUP (default 1000), DEVICE (default auto), ARCH
+# (small; iwslt on a GPU), PARALLEL=1 (train both at once, e.g. one thread
+# each with NMT_THREADS=1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,6 +16,7 @@ export PATH=$root/bin:$PATH
 out=${1:-runs/multi30k}
 data=${DATA:-$root/../shared/data/multi30k-en-de}
 max_update=${MAX_UPDATE:-9000}
+warmup=${WARMUP:-1000}
 device=${DEVICE:-auto}
 arch=${ARCH:-small}
 mkdir -p "$out"
@@ -28,12 +31,27 @@ if [ ! -f "$out/data/prepare.json" ]; then
 fi
 
 common=(--data "$out/data" --arch "$arch" --max-update "$max_update" --max-tokens 4096
-	--lr 5e-4 --warmup-updates 1000 --label-smoothing 0.1 --device "$device"
+	--lr 5e-4 --warmup-updates "$warmup" --label-smoothing 0.1 --device "$device"
 	--save-interval-updates 500 --keep-interval-updates 2 --no-epoch-checkpoints --log-interval 50)
-nmt train --recipe iwslt14-fixup "${common[@]}" --save-dir "$out/fixup" \
-	--norm none --init fixup --dropout 0.3 --weight-decay 0.0001 2>&1 | tee -a "$out/fixup.log"
-nmt train --recipe iwslt14-layernorm "${common[@]}" --save-dir "$out/layernorm" \
-	--norm post --init default --dropout 0.3 --weight-decay 0.0001 2>&1 | tee -a "$out/layernorm.log"
+fixup() {
+	nmt train --recipe iwslt14-fixup "${common[@]}" --save-dir "$out/fixup" \
+		--norm none --init fixup --dropout 0.3 --weight-decay 0.0001 >>"$out/fixup.log" 2>&1
+}
+layernorm() {
+	nmt train --recipe iwslt14-layernorm "${common[@]}" --save-dir "$out/layernorm" \
+		--norm post --init default --dropout 0.3 --weight-decay 0.0001 >>"$out/layernorm.log" 2>&1
+}
+if [ -n "${PARALLEL:-}" ]; then
+	fixup &
+	f=$!
+	layernorm &
+	l=$!
+	wait "$f"
+	wait "$l"
+else
+	fixup
+	layernorm
+fi
 
 for run in fixup layernorm; do
 	nmt translate --checkpoint "$out/$run/checkpoint_best.ckpt" --data "$out/data" --split test \
