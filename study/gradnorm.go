@@ -12,6 +12,7 @@ import (
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/train"
+	"github.com/fixup-nmt/nmt/transformer"
 )
 
 // LayerGrad is the gradient norm of one layer's parameters.
@@ -28,23 +29,8 @@ type InitGrads struct {
 	Params int64       `json:"parameters"`
 }
 
-// layerOf groups a parameter name by layer: encoder.layers.3.fc1.weight ->
-// encoder.layers.3; others by their first two components
-// (decoder.embed_tokens). cmd/nmt-torch's `model --grad-norm` groups the
-// same way.
-func layerOf(name string) string {
-	f := strings.Split(name, ".")
-	if len(f) >= 3 && f[1] == "layers" {
-		return strings.Join(f[:3], ".")
-	}
-	if len(f) >= 2 {
-		return strings.Join(f[:2], ".")
-	}
-	return name
-}
-
 // layerIndex returns the side ("encoder", "decoder") and number of a
-// layer name from layerOf, or ok false for embeddings and the like.
+// layer name from transformer.LayerOf, or ok false for embeddings and the like.
 func layerIndex(layer string) (side string, n int, ok bool) {
 	f := strings.Split(layer, ".")
 	if len(f) != 3 || f[1] != "layers" {
@@ -94,7 +80,7 @@ func initGrads(tc train.Config, v train.Vocab, b data.Batch) (InitGrads, error) 
 			if err != nil {
 				return err
 			}
-			l := layerOf(p.Name)
+			l := transformer.LayerOf(p.Name)
 			if _, ok := sq[l]; !ok {
 				order = append(order, l)
 			}

@@ -70,7 +70,7 @@ func labelSmoothed(logits, tgt *ts.Tensor, eps float64, pad int64, ntok int) *ts
 	nll := lp.MustGather(1, t, false, false).MustMul(keep, true).MustSum(gotch.Float, true)
 	smooth := lp.MustSumDimIntlist([]int64{1}, true, gotch.Float, false).MustMul(keep, true).MustSum(gotch.Float, true)
 	ei := eps / float64(v-1)
-	loss := nll.MustMulScalar(ts.FloatScalar(-(1 - eps - ei)), true).
+	loss := nll.MustMulScalar(ts.FloatScalar(-(1-eps-ei)), true).
 		MustSub(smooth.MustMulScalar(ts.FloatScalar(ei), true), true)
 	return loss.MustDivScalar(ts.FloatScalar(float64(ntok)), true)
 }

@@ -7,7 +7,6 @@ import (
 	"math/rand"
 	"os"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/sugarme/gotch"
@@ -152,19 +151,6 @@ func summarise(name string, t *ts.Tensor) paramInfo {
 		Std: math.Sqrt(math.Max(0, sum2/n-mean*mean)), ZeroFrac: float64(zeros) / n}
 }
 
-// layerOf groups a parameter name by layer: encoder.layers.3.fc1.weight ->
-// encoder.layers.3; others by their first two components.
-func layerOf(name string) string {
-	f := strings.Split(name, ".")
-	if len(f) >= 3 && f[1] == "layers" {
-		return strings.Join(f[:3], ".")
-	}
-	if len(f) >= 2 {
-		return strings.Join(f[:2], ".")
-	}
-	return name
-}
-
 // gradNorms runs one random batch (left-padded sources, right-padded
 // targets, lengths uniform in [3/4 len, len]) through the model in training
 // mode, backpropagates the token-mean cross-entropy and returns the loss and
@@ -209,7 +195,7 @@ func gradNorms(m *transformer.Model, vs *nn.VarStore, n, L int, seed int64) (flo
 	sort.Strings(names)
 	for _, k := range names {
 		v := vars[k]
-		l := layerOf(k)
+		l := transformer.LayerOf(k)
 		if _, ok := sq[l]; !ok {
 			order = append(order, l)
 			sq[l] = 0
