@@ -60,13 +60,13 @@ func benchDecode(b *testing.B, preset string, beam int) {
 	o := decode.DefaultOptions()
 	o.Beam, o.MaxLenB, o.MinLen, o.MaxPositions = beam, 42, 42, c.MaxPositions
 	bt := decode.Batching{BatchSize: 128}
-	if _, err := decode.Translate(tmodel{m}, src[:8], o, bt, gotch.CPU); err != nil { // warm-up
+	if _, err := decode.Translate(decode.FromTransformer(m), src[:8], o, bt, gotch.CPU); err != nil { // warm-up
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	toks := 0
 	for i := 0; i < b.N; i++ {
-		res, err := decode.Translate(tmodel{m}, src, o, bt, gotch.CPU)
+		res, err := decode.Translate(decode.FromTransformer(m), src, o, bt, gotch.CPU)
 		if err != nil {
 			b.Fatal(err)
 		}

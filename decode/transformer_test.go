@@ -16,23 +16,6 @@ import (
 	"github.com/fixup-nmt/nmt/transformer"
 )
 
-// tmodel adapts *transformer.Model to decode.Model (as cmd/nmt-torch does).
-type tmodel struct{ m *transformer.Model }
-
-func (a tmodel) Start(src *ts.Tensor, maxLen int) decode.State {
-	var st *transformer.State
-	ts.NoGrad(func() {
-		enc := a.m.Encode(src)
-		st = a.m.NewState(enc, maxLen+1)
-		enc.Free()
-	})
-	return st
-}
-
-func (a tmodel) Step(prev *ts.Tensor, st decode.State) *ts.Tensor {
-	return a.m.Step(prev, st.(*transformer.State))
-}
-
 func realModel(t testing.TB, init string) *transformer.Model {
 	c := transformer.DefaultConfig()
 	c.EncoderLayers, c.DecoderLayers = 2, 2
@@ -85,7 +68,7 @@ func TestRealIncrementalMatchesForward(t *testing.T) {
 		for _, beam := range []int{1, 4} {
 			o := decode.DefaultOptions()
 			o.Beam, o.NBest, o.LenPen, o.MaxLenA, o.MaxLenB, o.MaxPositions = beam, beam, 1, 1, 3, 40
-			res, err := decode.Translate(tmodel{m}, src, o, decode.Batching{BatchSize: 5}, gotch.CPU)
+			res, err := decode.Translate(decode.FromTransformer(m), src, o, decode.Batching{BatchSize: 5}, gotch.CPU)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,11 +116,11 @@ func TestRealBeam1EqualsGreedy(t *testing.T) {
 	src := randSrc(12, 24, 12, 2)
 	o := decode.DefaultOptions()
 	o.Beam, o.MaxLenB, o.MaxPositions = 1, 20, 40
-	g, err := decode.Greedy(tmodel{m}, src, o, gotch.CPU)
+	g, err := decode.Greedy(decode.FromTransformer(m), src, o, gotch.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := decode.Beam(tmodel{m}, src, o, gotch.CPU)
+	b, err := decode.Beam(decode.FromTransformer(m), src, o, gotch.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func runTranslate(c *cli.Context) error {
 	var ens decode.Ensemble
 	maxPos := 0
 	for _, ck := range t.cks {
-		ens = append(ens, tmodel{ck.model})
+		ens = append(ens, decode.FromTransformer(ck.model))
 		if maxPos == 0 || ck.cfg.MaxPositions < maxPos {
 			maxPos = ck.cfg.MaxPositions
 		}

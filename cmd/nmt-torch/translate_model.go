@@ -14,28 +14,10 @@ import (
 	"github.com/fixup-nmt/nmt/bpe"
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/data/prep"
-	"github.com/fixup-nmt/nmt/decode"
 	"github.com/fixup-nmt/nmt/fixup"
 	"github.com/fixup-nmt/nmt/train"
 	"github.com/fixup-nmt/nmt/transformer"
 )
-
-// tmodel adapts *transformer.Model to decode.Model.
-type tmodel struct{ m *transformer.Model }
-
-func (a tmodel) Start(src *ts.Tensor, maxLen int) decode.State {
-	var st *transformer.State
-	ts.NoGrad(func() {
-		enc := a.m.Encode(src)
-		st = a.m.NewState(enc, maxLen+1)
-		enc.Free()
-	})
-	return st
-}
-
-func (a tmodel) Step(prev *ts.Tensor, st decode.State) *ts.Tensor {
-	return a.m.Step(prev, st.(*transformer.State))
-}
 
 // checkpoint is a model loaded for translation, with the preprocessing it
 // was trained with.
