@@ -49,31 +49,37 @@ func Beam(m Model, src [][]int64, o Options, dev gotch.Device) ([][]Hypothesis, 
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
+	return search(m, src, o, dev, beamStep)
+}
+
+// stepFunc runs one decoder step over the active sentences, writes the
+// finished ones to out and returns those still active.
+type stepFunc func(m Model, st State, sents []*sentence, step int, o *Options, dev gotch.Device, out [][]Hypothesis) []*sentence
+
+// search is the loop Beam and Greedy share: one row per sentence, the
+// source encoded once, step until no sentence is left, all tensors freed.
+func search(m Model, src [][]int64, o Options, dev gotch.Device, step stepFunc) ([][]Hypothesis, error) {
 	out := make([][]Hypothesis, len(src))
 	if len(src) == 0 {
 		return out, nil
 	}
 	err := tch.Catch(func() error {
-		run(m, src, o, dev, out)
+		outer := ts.NewScope()
+		defer outer.Close()
+		sents := make([]*sentence, len(src))
+		maxLen := 0
+		for i, s := range src {
+			sents[i] = &sentence{orig: i, maxLen: o.MaxLen(len(s)), rows: []row{{}}}
+			maxLen = max(maxLen, sents[i].maxLen)
+		}
+		st := m.Start(Source(src, o.Special.Pad, dev), maxLen)
+		defer st.Free()
+		for n := 0; len(sents) > 0; n++ {
+			sents = step(m, st, sents, n, &o, dev, out)
+		}
 		return nil
 	})
 	return out, err
-}
-
-func run(m Model, src [][]int64, o Options, dev gotch.Device, out [][]Hypothesis) {
-	outer := ts.NewScope()
-	defer outer.Close()
-	sents := make([]*sentence, len(src))
-	maxLen := 0
-	for i, s := range src {
-		sents[i] = &sentence{orig: i, maxLen: o.MaxLen(len(s)), rows: []row{{}}}
-		maxLen = max(maxLen, sents[i].maxLen)
-	}
-	st := m.Start(Source(src, o.Special.Pad, dev), maxLen)
-	defer st.Free()
-	for step := 0; len(sents) > 0; step++ {
-		sents = beamStep(m, st, sents, step, &o, dev, out)
-	}
 }
 
 // beamStep runs one decoder step and returns the sentences still active.

@@ -3,8 +3,6 @@ package decode
 import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
-
-	"github.com/fixup-nmt/nmt/tch"
 )
 
 // Greedy decodes each source sentence by always taking the most probable
@@ -17,27 +15,7 @@ func Greedy(m Model, src [][]int64, o Options, dev gotch.Device) ([][]Hypothesis
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	out := make([][]Hypothesis, len(src))
-	if len(src) == 0 {
-		return out, nil
-	}
-	err := tch.Catch(func() error {
-		outer := ts.NewScope()
-		defer outer.Close()
-		rows := make([]*sentence, len(src))
-		maxLen := 0
-		for i, s := range src {
-			rows[i] = &sentence{orig: i, maxLen: o.MaxLen(len(s)), rows: []row{{}}}
-			maxLen = max(maxLen, rows[i].maxLen)
-		}
-		st := m.Start(Source(src, o.Special.Pad, dev), maxLen)
-		defer st.Free()
-		for step := 0; len(rows) > 0; step++ {
-			rows = greedyStep(m, st, rows, step, &o, dev, out)
-		}
-		return nil
-	})
-	return out, err
+	return search(m, src, o, dev, greedyStep)
 }
 
 func greedyStep(m Model, st State, sents []*sentence, step int, o *Options, dev gotch.Device, out [][]Hypothesis) []*sentence {
