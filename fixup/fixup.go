@@ -78,6 +78,20 @@ func applyFixup(m *transformer.Model) {
 	}
 }
 
+// eachBranch calls attn for every attention and ffn for every FFN of the
+// model, with enc for the encoder's and dec for the decoder's.
+func eachBranch(m *transformer.Model, enc, dec float64, attn func(*transformer.Attention, float64), ffn func(*transformer.FFN, float64)) {
+	for _, l := range m.Encoder.Layers {
+		attn(l.SelfAttn, enc)
+		ffn(l.FFN, enc)
+	}
+	for _, l := range m.Decoder.Layers {
+		attn(l.SelfAttn, dec)
+		attn(l.CrossAttn, dec)
+		ffn(l.FFN, dec)
+	}
+}
+
 func applyTFixup(m *transformer.Model) {
 	c := m.Config()
 	es, ds, se, te := TFixupScales(c)
@@ -91,15 +105,7 @@ func applyTFixup(m *transformer.Model) {
 		transformer.Scale(f.FC1, s)
 		transformer.Scale(f.FC2, s)
 	}
-	for _, l := range m.Encoder.Layers {
-		attn(l.SelfAttn, es)
-		ffn(l.FFN, es)
-	}
-	for _, l := range m.Decoder.Layers {
-		attn(l.SelfAttn, ds)
-		attn(l.CrossAttn, ds)
-		ffn(l.FFN, ds)
-	}
+	eachBranch(m, es, ds, attn, ffn)
 	if c.ShareAll {
 		transformer.Scale(m.Encoder.Embed, te)
 		return
@@ -124,13 +130,5 @@ func applyDeepNorm(m *transformer.Model) {
 		transformer.XavierNormal(f.FC1, beta)
 		transformer.XavierNormal(f.FC2, beta)
 	}
-	for _, l := range m.Encoder.Layers {
-		attn(l.SelfAttn, be)
-		ffn(l.FFN, be)
-	}
-	for _, l := range m.Decoder.Layers {
-		attn(l.SelfAttn, bd)
-		attn(l.CrossAttn, bd)
-		ffn(l.FFN, bd)
-	}
+	eachBranch(m, be, bd, attn, ffn)
 }
