@@ -70,12 +70,24 @@ type Config struct {
 	KeepIntervalUpdates     int    `yaml:"keep-interval-updates" help:"keep the last N checkpoint_E_U files (0: all)"`
 	KeepLastEpochs          int    `yaml:"keep-last-epochs" help:"keep the last N checkpointE files (0: all)"`
 	NoEpochCheckpoints      bool   `yaml:"no-epoch-checkpoints" help:"do not write checkpointE files"`
-	BestMetric              string `yaml:"best-checkpoint-metric" help:"validation metric for checkpoint_best: loss, nll_loss or ppl (lower is better)"`
+	BestMetric              string `yaml:"best-checkpoint-metric" help:"validation metric for checkpoint_best and patience: loss, nll_loss, ppl (lower is better) or bleu (higher is better; needs eval-bleu)"`
+	MaximizeBestMetric      bool   `yaml:"maximize-best-checkpoint-metric" help:"higher is better for best-checkpoint-metric (as fairseq; implied by bleu, an error with loss, nll_loss or ppl)"`
 	Patience                int    `yaml:"patience" help:"stop after N validations without improvement (0: off)"`
 	Restore                 string `yaml:"restore-file" help:"checkpoint to resume from (default: SAVE-DIR/checkpoint_last.pt if present)"`
 	Reset                   bool   `yaml:"reset" help:"start afresh even when SAVE-DIR/checkpoint_last.pt exists"`
 	LogInterval             int    `yaml:"log-interval" help:"log (and write metrics.jsonl) every N updates"`
 	NoProgressBar           bool   `yaml:"no-progress-bar" help:"log lines instead of a progress bar on a terminal"`
+
+	// BLEU on the validation set (fairseq's --eval-bleu; see evalbleu.go).
+	EvalBLEU             bool    `yaml:"eval-bleu" help:"at each validation also translate the valid set with beam search and report BLEU"`
+	EvalBLEUDetok        string  `yaml:"eval-bleu-detok" help:"eval-bleu: detokenize hypotheses and references before scoring: space (leave as is) or moses"`
+	EvalBLEURemoveBPE    bool    `yaml:"eval-bleu-remove-bpe" help:"eval-bleu: remove subword-nmt BPE (@@ ) from hypotheses and references"`
+	EvalTokenizedBLEU    bool    `yaml:"eval-tokenized-bleu" help:"eval-bleu: score the text as it is (sacreBLEU tokenizer none) instead of with the 13a tokenizer"`
+	EvalBLEUBeam         int     `yaml:"eval-bleu-beam" help:"eval-bleu: beam size (1: greedy); fairseq's eval-bleu-args beam"`
+	EvalBLEULenPen       float64 `yaml:"eval-bleu-lenpen" help:"eval-bleu: length penalty, score = sum log p / len^lenpen; eval-bleu-args lenpen"`
+	EvalBLEUMaxLenA      float64 `yaml:"eval-bleu-max-len-a" help:"eval-bleu: longest output a*src_len+b tokens ...; eval-bleu-args max_len_a"`
+	EvalBLEUMaxLenB      int     `yaml:"eval-bleu-max-len-b" help:"eval-bleu: ... capped by max-positions; eval-bleu-args max_len_b"`
+	EvalBLEUPrintSamples bool    `yaml:"eval-bleu-print-samples" help:"eval-bleu: log the hypothesis and reference of the first sentence of every valid batch"`
 
 	// Machine.
 	Threads int    `yaml:"threads" help:"CPU threads for libtorch (0: NMT_THREADS or all cores)"`
@@ -91,6 +103,7 @@ func DefaultConfig() Config {
 		LRScheduler: "inverse_sqrt", WarmupUpdates: 4000, WarmupInitLR: 1e-7,
 		MaxTokens: 4096, UpdateFreq: 1, Seed: 1,
 		BestMetric: "loss", LogInterval: 100, Device: "auto",
+		EvalBLEUDetok: "space", EvalBLEUBeam: 5, EvalBLEULenPen: 1, EvalBLEUMaxLenB: 200,
 	}
 }
 
@@ -315,8 +328,12 @@ func (c Config) Validate() error {
 		return bad("max-epoch", "0 (no bound) or more", c.MaxEpoch)
 	case c.ValidateIntervalUpdates < 0 || c.SaveIntervalUpdates < 0 || c.KeepIntervalUpdates < 0 || c.KeepLastEpochs < 0 || c.Patience < 0:
 		return errors.New("validate-interval-updates, save-interval-updates, keep-interval-updates, keep-last-epochs, patience: want 0 (off) or more")
-	case !oneOf(c.BestMetric, "loss", "nll_loss", "ppl"):
-		return bad("best-checkpoint-metric", "loss, nll_loss or ppl", strconv.Quote(c.BestMetric))
+	case !oneOf(c.BestMetric, "loss", "nll_loss", "ppl", "bleu"):
+		return bad("best-checkpoint-metric", "loss, nll_loss, ppl or bleu", strconv.Quote(c.BestMetric))
+	case c.BestMetric == "bleu" && !c.EvalBLEU:
+		return errors.New("best-checkpoint-metric: bleu needs eval-bleu (--eval-bleu)")
+	case c.MaximizeBestMetric && c.BestMetric != "bleu":
+		return fmt.Errorf("maximize-best-checkpoint-metric: %s is lower-is-better; only bleu is maximised", c.BestMetric)
 	case c.LogInterval < 1:
 		return bad("log-interval", "1 or more", c.LogInterval)
 	case c.Threads < 0:
@@ -325,7 +342,7 @@ func (c Config) Validate() error {
 	if _, _, err := c.Betas(); err != nil {
 		return err
 	}
-	return nil
+	return c.validateEvalBLEU()
 }
 
 func oneOf(s string, opts ...string) bool {

@@ -8,7 +8,8 @@
 // (LabelSmoothedCE), optim.go (Adam, SGD, clipping), schedule.go (LR),
 // checkpoint.go (file format, atomic writes), state.go (what a checkpoint
 // holds, keep-last-N), average.go, trainer.go (the loop), metrics.go
-// (metrics.jsonl), progress.go (bar or log lines), model.go (the
+// (metrics.jsonl), progress.go (bar or log lines), evalbleu.go (BLEU of
+// beam search on the valid set, as fairseq's --eval-bleu), model.go (the
 // Transformer builder), seed.go.
 //
 // # Exact resume

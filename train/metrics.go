@@ -12,19 +12,20 @@ import (
 // every validation. Loss and nll_loss are bits per target token; ppl is
 // 2^nll_loss.
 type Record struct {
-	Type      string  `json:"type"` // "train" or "valid"
-	Update    int     `json:"update"`
-	Epoch     int     `json:"epoch"`
-	Loss      float64 `json:"loss"`
-	NLL       float64 `json:"nll_loss"`
-	PPL       float64 `json:"ppl"`
-	LR        float64 `json:"lr,omitempty"`
-	GNorm     float64 `json:"gnorm,omitempty"`
-	Tokens    int     `json:"tokens"`                 // target tokens in the interval or valid set
-	TokensSec float64 `json:"tokens_per_s,omitempty"` // train: target tokens per second of update time
-	Best      float64 `json:"best,omitempty"`         // valid: best value of the best-checkpoint metric so far
-	Wall      float64 `json:"train_wall"`             // seconds of update time since the start of training
-	Time      string  `json:"time"`
+	Type      string   `json:"type"` // "train" or "valid"
+	Update    int      `json:"update"`
+	Epoch     int      `json:"epoch"`
+	Loss      float64  `json:"loss"`
+	NLL       float64  `json:"nll_loss"`
+	PPL       float64  `json:"ppl"`
+	BLEU      *float64 `json:"bleu,omitempty"` // valid with eval-bleu: corpus BLEU in [0, 100]
+	LR        float64  `json:"lr,omitempty"`
+	GNorm     float64  `json:"gnorm,omitempty"`
+	Tokens    int      `json:"tokens"`                 // target tokens in the interval or valid set
+	TokensSec float64  `json:"tokens_per_s,omitempty"` // train: target tokens per second of update time
+	Best      *float64 `json:"best,omitempty"`         // valid: best value of the best-checkpoint metric so far
+	Wall      float64  `json:"train_wall"`             // seconds of update time since the start of training
+	Time      string   `json:"time"`
 }
 
 // Metrics appends records to a JSON-lines file.

@@ -69,8 +69,23 @@ func (p *progress) logLine(r Record) {
 	if p.bar != nil {
 		p.bar.Clear()
 	}
-	fmt.Fprintf(p.t.log, "epoch %03d | valid on '%s' | update %d | loss %.3f | nll_loss %.3f | ppl %.2f | best_%s %.4f\n",
-		r.Epoch, p.t.cfg.ValidSubset, r.Update, r.Loss, r.NLL, r.PPL, p.t.cfg.BestMetric, r.Best)
+	bleu := ""
+	if r.BLEU != nil {
+		bleu = fmt.Sprintf(" | bleu %.2f", *r.BLEU)
+	}
+	fmt.Fprintf(p.t.log, "epoch %03d | valid on '%s' | update %d | loss %.3f | nll_loss %.3f | ppl %.2f%s | best_%s %.4f\n",
+		r.Epoch, p.t.cfg.ValidSubset, r.Update, r.Loss, r.NLL, r.PPL, bleu, p.t.cfg.BestMetric, *r.Best)
+}
+
+// samples logs eval-bleu's hypothesis and reference of the first pair of
+// every valid batch, as fairseq's --eval-bleu-print-samples.
+func (p *progress) samples(e *bleuEval, hyps []string) {
+	if p.bar != nil {
+		p.bar.Clear()
+	}
+	for _, i := range e.samples {
+		fmt.Fprintf(p.t.log, "example hypothesis: %s\nexample reference: %s\n", hyps[i], e.refs[i])
+	}
 }
 
 func (p *progress) finish() {

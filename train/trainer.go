@@ -75,6 +75,7 @@ type Trainer struct {
 	train     *data.LanguagePair
 	valid     *data.LanguagePair
 	validPlan *data.Plan
+	bleu      *bleuEval // eval-bleu (nil: off)
 	it        *data.EpochIterator
 	files     DataFiles
 	metrics   *Metrics
@@ -224,6 +225,11 @@ func New(c Config, o Options) (*Trainer, error) {
 		if t.validPlan, err = t.valid.Plan(t.batchConfig(false)); err != nil {
 			return nil, fmt.Errorf("valid data: %w", err)
 		}
+		if c.EvalBLEU {
+			if t.bleu, err = t.newBLEUEval(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if t.metrics, err = OpenMetrics(t.rank0Path(filepath.Join(c.SaveDir, "metrics.jsonl"))); err != nil {
 		return nil, err
@@ -330,17 +336,21 @@ func (t *Trainer) endEpoch(prog *progress) (stop bool, err error) {
 func (t *Trainer) validateAndSave(prog *progress, epochEnd, interval bool) (bool, error) {
 	improved := false
 	if t.validPlan != nil {
-		vs, err := t.validate()
+		vs, hyps, err := t.validate()
 		if err != nil {
 			return false, err
 		}
 		v := vs.metric(t.cfg.BestMetric)
-		if t.best == nil || v < *t.best {
+		if better(t.cfg.BestMetric, v, t.best) {
 			t.best, t.badValids, improved = &v, 0, true
 		} else {
 			t.badValids++
 		}
-		rec := Record{Type: "valid", Update: t.updates, Epoch: t.it.State().Epoch, Loss: vs.Loss, NLL: vs.NLL, PPL: vs.PPL, Tokens: vs.Tokens, Best: *t.best, Wall: t.wall}
+		if t.cfg.EvalBLEUPrintSamples && t.bleu != nil {
+			prog.samples(t.bleu, hyps)
+		}
+		best := *t.best
+		rec := Record{Type: "valid", Update: t.updates, Epoch: t.it.State().Epoch, Loss: vs.Loss, NLL: vs.NLL, PPL: vs.PPL, BLEU: vs.BLEU, Tokens: vs.Tokens, Best: &best, Wall: t.wall}
 		t.metrics.Write(rec)
 		prog.logLine(rec)
 	}
@@ -433,10 +443,12 @@ func (t *Trainer) tensors(b data.Batch) (src, prev, tgt *ts.Tensor) {
 	return mk(b.Source, b.S), mk(b.PrevOutput, b.T), mk(b.Target, b.T)
 }
 
-// ValidStats are validation results: loss and nll in bits per token.
+// ValidStats are validation results: loss and nll in bits per token,
+// and BLEU in [0, 100] with eval-bleu (else nil).
 type ValidStats struct {
 	Loss, NLL, PPL float64
 	Tokens         int
+	BLEU           *float64
 }
 
 func (v ValidStats) metric(name string) float64 {
@@ -445,11 +457,16 @@ func (v ValidStats) metric(name string) float64 {
 		return v.NLL
 	case "ppl":
 		return v.PPL
+	case "bleu":
+		return *v.BLEU
 	}
 	return v.Loss
 }
 
-func (t *Trainer) validate() (ValidStats, error) {
+// validate computes the valid loss and, with eval-bleu, BLEU; it returns
+// the hypotheses of eval-bleu too. The model is in eval mode meanwhile and
+// back in training mode after.
+func (t *Trainer) validate() (ValidStats, []string, error) {
 	var vs ValidStats
 	var lossSum, nllSum float64
 	err := tch.Catch(func() error {
@@ -474,14 +491,24 @@ func (t *Trainer) validate() (ValidStats, error) {
 		return nil
 	})
 	if err != nil {
-		return vs, fmt.Errorf("validation after update %d: %w", t.updates, err)
+		return vs, nil, fmt.Errorf("validation after update %d: %w", t.updates, err)
 	}
 	if vs.Tokens > 0 {
 		vs.Loss = lossSum / float64(vs.Tokens) / math.Ln2
 		vs.NLL = nllSum / float64(vs.Tokens) / math.Ln2
 		vs.PPL = math.Pow(2, vs.NLL)
 	}
-	return vs, nil
+	if t.bleu == nil {
+		return vs, nil, nil
+	}
+	t.model.SetTraining(false)
+	sc, hyps, err := t.bleu.score(t)
+	t.model.SetTraining(true)
+	if err != nil {
+		return vs, nil, fmt.Errorf("validation after update %d: %w", t.updates, err)
+	}
+	vs.BLEU = &sc.Score
+	return vs, hyps, nil
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
