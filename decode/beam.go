@@ -143,12 +143,7 @@ func beamStep(m Model, st State, sents []*sentence, step int, o *Options, dev go
 		base += n
 	}
 	if len(keep) > 0 && !(identity && len(reorder) == base) {
-		idxT := int64Tensor(reorder, []int64{int64(len(reorder))}, dev)
-		if dr, ok := st.(DecoderReorderer); ok && step > 0 && len(keep) == len(sents) {
-			dr.ReorderDecoder(idxT)
-		} else {
-			st.Reorder(idxT)
-		}
+		st.Reorder(reorder)
 	}
 	return keep
 }

@@ -37,20 +37,9 @@ func (e Ensemble) Step(prev *ts.Tensor, s State) *ts.Tensor {
 		MustSubScalar(ts.FloatScalar(math.Log(float64(len(e)))), true)
 }
 
-func (st ensembleState) Reorder(idx *ts.Tensor) {
+func (st ensembleState) Reorder(idx []int64) {
 	for _, s := range st {
 		s.Reorder(idx)
-	}
-}
-
-// ReorderDecoder uses each state's ReorderDecoder where it has one.
-func (st ensembleState) ReorderDecoder(idx *ts.Tensor) {
-	for _, s := range st {
-		if d, ok := s.(DecoderReorderer); ok {
-			d.ReorderDecoder(idx)
-		} else {
-			s.Reorder(idx)
-		}
 	}
 }
 

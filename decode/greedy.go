@@ -59,7 +59,7 @@ func greedyStep(m Model, st State, sents []*sentence, step int, o *Options, dev 
 		reorder = append(reorder, int64(i))
 	}
 	if len(keep) > 0 && len(keep) < len(sents) {
-		st.Reorder(int64Tensor(reorder, []int64{int64(len(reorder))}, dev))
+		st.Reorder(reorder)
 	}
 	return keep
 }

@@ -21,18 +21,12 @@ type Model interface {
 // State is a model's incremental decoder state for N rows.
 type State interface {
 	// Reorder keeps, drops or duplicates rows: row i of the new state is
-	// row idx[i] of the old one (idx [N'] int64 on the model's device).
-	Reorder(idx *ts.Tensor)
+	// row idx[i] of the old one. Beam search keeps each sentence's rows
+	// consecutive and in equal numbers, which lets a state share
+	// per-sentence tensors (the encoder side) among a sentence's rows.
+	Reorder(idx []int64)
 	// Free releases the state's tensors.
 	Free()
-}
-
-// DecoderReorderer is an optional State method: Reorder for a beam
-// reorder that keeps the number of rows and keeps every row within its
-// sentence's group of rows, so encoder-side tensors need not move. The
-// search uses it when no sentence left the batch.
-type DecoderReorderer interface {
-	ReorderDecoder(idx *ts.Tensor)
 }
 
 // Special holds the ids the search treats specially (fairseq's: pad 1,

@@ -24,8 +24,7 @@ type toyState struct {
 	pref [][]int64 // per row: tokens fed so far (EOS first)
 }
 
-func (st *toyState) Reorder(idx *ts.Tensor) {
-	ix := int64s(idx)
+func (st *toyState) Reorder(ix []int64) {
 	src := make([][]int64, len(ix))
 	pref := make([][]int64, len(ix))
 	for i, j := range ix {

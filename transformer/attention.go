@@ -114,43 +114,52 @@ func (a *Attention) attend(q, k, v, mask *ts.Tensor, b, t int64, train bool) *ts
 	return ts.MustLinear(ctx, a.OutProj, a.OutBias)
 }
 
-// stepSelf runs one decoding step of self-attention: x [B, 1, D]; cache
-// [2, Bcap, H, maxLen, dh] receives this step's key and value at position
+// stepSelf runs one decoding step of self-attention: x [B, 1, D]; caches
+// k, v [B, H, C, dh] receive this step's key and value at position
 // step (in place) and the query attends to positions 0..step.
-func (a *Attention) stepSelf(x, cache *ts.Tensor, step int64) *ts.Tensor {
+//
+// One query per row makes the score and context products B*H
+// matrix-vector products, which batched matmul runs as that many tiny
+// GEMM calls; as broadcast multiply-and-sum they are two parallel
+// elementwise passes over the cache.
+func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
-	qkv := ts.MustLinear(x, a.InProj, a.InBias).MustView([]int64{b, 3, h, 1, dh}, true)
-	q := qkv.MustSelect(1, 0, false).MustMulScalar(ts.FloatScalar(a.scale), true) // [B, H, 1, dh]
-	kv := qkv.MustNarrow(1, 1, 2, false).MustTranspose(0, 1, true)                // [2, B, H, 1, dh]
-	rows := cache.MustNarrow(1, 0, b, false)
-	rows.MustNarrow(3, step, 1, false).Copy_(kv)
-	past := rows.MustNarrow(3, 0, step+1, true) // [2, B, H, n, dh]
-	k := past.MustSelect(0, 0, false)
-	v := past.MustSelect(0, 1, false)
-	return a.stepAttend(q, k, v, nil, b)
+	qkv := ts.MustLinear(x, a.InProj, a.InBias).MustView([]int64{b, 3, h, dh}, true)
+	k = k.MustNarrow(0, 0, b, false) // rows 0..B-1 of Bcap
+	v = v.MustNarrow(0, 0, b, false)
+	k.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 1, false))
+	v.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 2, false))
+	q := qkv.MustSelect(1, 0, false).MustMulScalar(ts.FloatScalar(a.scale), true).MustUnsqueeze(2, true) // [B, H, 1, dh]
+	keys := k.MustNarrow(2, 0, step+1, false)                                                            // [B, H, n, dh]
+	vals := v.MustNarrow(2, 0, step+1, false)
+	probs := keys.MustMul(q, true).MustSumDimIntlist([]int64{3}, false, gotch.Float, true). // [B, H, n]
+												MustSoftmax(-1, gotch.Float, true).
+												MustUnsqueeze(3, true) // [B, H, n, 1]
+	ctx := vals.MustMul(probs, true).MustSumDimIntlist([]int64{2}, false, gotch.Float, true). // [B, H, dh]
+													MustView([]int64{b, 1, int64(a.Dim)}, true)
+	return ts.MustLinear(ctx, a.OutProj, a.OutBias)
 }
 
-// stepCross runs one decoding step of encoder attention: x [B, 1, D],
-// kv [2, B, H, S, dh], mask [B, 1, 1, S] additive or nil.
-func (a *Attention) stepCross(x, kv, mask *ts.Tensor) *ts.Tensor {
+// stepCross runs one decoding step of encoder attention for rows that come
+// in G groups of g consecutive rows sharing a source: x [G*g, 1, D],
+// kv [2, G, H, S, dh], mask [G, 1, 1, S] additive or nil. Each group's g
+// queries attend to their source's keys in one product.
+func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
 	q := ts.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
-		MustView([]int64{b, h, 1, dh}, true).
-		MustMulScalar(ts.FloatScalar(a.scale), true)
-	return a.stepAttend(q, kv.MustSelect(0, 0, false), kv.MustSelect(0, 1, false), mask, b)
-}
-
-// stepAttend: q [B, H, 1, dh] (already scaled), k, v [B, H, n, dh].
-func (a *Attention) stepAttend(q, k, v, mask *ts.Tensor, b int64) *ts.Tensor {
-	scores := q.MustMatmul(k.MustTranspose(2, 3, false), false) // [B, H, 1, n]
+		MustMulScalar(ts.FloatScalar(a.scale), true).
+		MustView([]int64{b / g, g, h, dh}, true).
+		MustTranspose(1, 2, true) // [G, H, g, dh]
+	scores := q.MustMatmul(kv.MustSelect(0, 0, false).MustTranspose(2, 3, true), true) // [G, H, g, S]
 	if mask != nil {
 		scores = scores.MustAdd(mask, true)
 	}
 	ctx := scores.MustSoftmax(-1, gotch.Float, true).
-		MustMatmul(v, true). // [B, H, 1, dh]
-		MustReshape([]int64{b, 1, int64(a.Dim)}, true)
+		MustMatmul(kv.MustSelect(0, 1, false), true). // [G, H, g, dh]
+		MustTranspose(1, 2, true).
+		MustReshape([]int64{b, 1, d}, true)
 	return ts.MustLinear(ctx, a.OutProj, a.OutBias)
 }
 

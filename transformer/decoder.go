@@ -45,11 +45,10 @@ func (l *DecoderLayer) forward(x, selfMask, enc, encMask *ts.Tensor, train bool)
 	return l.FFNRes.merge(x, l.FFN.forward(l.FFNRes.branchInput(x), train), train)
 }
 
-// step is forward for one position: x [B, 1, D]; cache [2, Bcap, H,
-// maxLen, dh] (written at step); kv [2, B, H, S, dh]; mask [B, 1, 1, S].
-func (l *DecoderLayer) step(x, cache *ts.Tensor, step int64, kv, mask *ts.Tensor) *ts.Tensor {
-	x = l.SelfRes.merge(x, l.SelfAttn.stepSelf(l.SelfRes.branchInput(x), cache, step), false)
-	x = l.CrossRes.merge(x, l.CrossAttn.stepCross(l.CrossRes.branchInput(x), kv, mask), false)
+// step is forward for one position of layer i of st: x [B, 1, D].
+func (l *DecoderLayer) step(x *ts.Tensor, st *State, i int) *ts.Tensor {
+	x = l.SelfRes.merge(x, l.SelfAttn.stepSelf(l.SelfRes.branchInput(x), st.k[i], st.v[i], st.step), false)
+	x = l.CrossRes.merge(x, l.CrossAttn.stepCross(l.CrossRes.branchInput(x), st.enc[i], st.mask, st.group), false)
 	return l.FFNRes.merge(x, l.FFN.forward(l.FFNRes.branchInput(x), false), false)
 }
 

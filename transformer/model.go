@@ -70,6 +70,7 @@ func (m *Model) Step(prev *ts.Tensor, st *State) *ts.Tensor {
 	if st.step >= st.maxLen {
 		panic("transformer: Step past the State's maxLen")
 	}
+	st.grow()
 	var out *ts.Tensor
 	ts.NoGrad(func() {
 		s := ts.NewScope()
@@ -82,7 +83,7 @@ func (m *Model) Step(prev *ts.Tensor, st *State) *ts.Tensor {
 			MustMulScalar(ts.FloatScalar(m.embedScale), true).
 			MustAdd(pos, true) // [B, 1, D]
 		for i, l := range d.Layers {
-			x = l.step(x, st.self[i], st.step, st.enc[i], st.mask)
+			x = l.step(x, st, i)
 		}
 		out = d.output(x).MustView([]int64{b, -1}, true).MustLogSoftmax(-1, gotch.Float, true)
 		s.Keep(out)

@@ -113,6 +113,7 @@ func TestCausalMask(t *testing.T) {
 // norm and init.
 func TestIncrementalMatchesForward(t *testing.T) {
 	tch.LockThread()
+	defer transformer.SetInitialCap(4)() // the caches grow at steps 4 and 8
 	for _, c := range combos {
 		t.Run(c.norm+"/"+c.init, func(t *testing.T) {
 			outer := ts.NewScope()
@@ -128,7 +129,7 @@ func TestIncrementalMatchesForward(t *testing.T) {
 				want = m.Forward(src, prev).MustLogSoftmax(-1, gotch.Float, true)
 			})
 			enc := m.Encode(src)
-			st := m.NewState(enc, 10)
+			st := m.NewState(enc, 16)
 			defer st.Free()
 			enc.Free()
 			for i := int64(0); i < T; i++ {
@@ -141,27 +142,39 @@ func TestIncrementalMatchesForward(t *testing.T) {
 				}
 				step.Close()
 			}
-			// reorder: rows (1, 0, 1) and continue; compare with a full pass
-			// over the reordered batch.
-			st.Reorder(ts.MustOfSlice([]int64{1, 0, 1}))
-			src2 := src.MustIndexSelect(0, ts.MustOfSlice([]int64{1, 0, 1}), false)
-			prev2 := prev.MustIndexSelect(0, ts.MustOfSlice([]int64{1, 0, 1}), false)
-			next := ids([][]int64{{13}, {14}, {15}})
-			prev3 := ts.MustCat([]*ts.Tensor{prev2, next}, 1)
-			var want2 *ts.Tensor
-			ts.NoGrad(func() {
-				want2 = m.Forward(src2, prev3).MustLogSoftmax(-1, gotch.Float, true).MustSelect(1, T, true)
-			})
-			step := ts.NewScope()
-			got := m.Step(next.MustView([]int64{3}, false), st)
-			if d := maxAbsDiff(got, want2); d > tol(want2) {
-				t.Fatalf("after reorder: |incremental - full| = %g", d)
-			}
-			step.Close()
-			// ReorderDecoder keeps rows: swapping rows 0 and 2 (both sentence 1)
-			st.ReorderDecoder(ts.MustOfSlice([]int64{2, 1, 0}))
-			if st.Rows() != 3 || st.Len() != int(T)+1 {
-				t.Fatalf("state rows %d len %d", st.Rows(), st.Len())
+			// Reorders, each followed by a step compared with a full pass
+			// over the reordered batch: rows not in equal groups (one encoder
+			// entry per row), replication into beams of 2 (no encoder move),
+			// a reorder within the beams, whole entries leaving, and back to
+			// unequal groups.
+			srcRows := [][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}}
+			hist := [][]int64{{2, 9, 10, 11, 4, 5}, {2, 3, 4, 5, 6, 7}}
+			next := int64(13)
+			for _, idx := range [][]int64{{1, 0, 1}, {0, 0, 1, 1, 2, 2}, {1, 0, 3, 2, 5, 4}, {2, 3, 4, 5}, {0, 2}, {1, 1, 1, 0}} {
+				st.Reorder(idx)
+				var src2, hist2 [][]int64
+				var toks []int64
+				for _, r := range idx {
+					src2 = append(src2, srcRows[r])
+					toks = append(toks, next%20+4)
+					hist2 = append(hist2, append(append([]int64(nil), hist[r]...), next%20+4))
+					next++
+				}
+				srcRows, hist = src2, hist2
+				var want2 *ts.Tensor
+				n := int64(len(hist[0]))
+				ts.NoGrad(func() {
+					want2 = m.Forward(ids(srcRows), ids(hist)).MustLogSoftmax(-1, gotch.Float, true).MustSelect(1, n-1, true)
+				})
+				step := ts.NewScope()
+				got := m.Step(ts.MustOfSlice(toks), st)
+				if d := maxAbsDiff(got, want2); d > tol(want2) {
+					t.Fatalf("after reorder %v: |incremental - full| = %g", idx, d)
+				}
+				step.Close()
+				if st.Rows() != len(idx) || st.Len() != int(n) {
+					t.Fatalf("state rows %d len %d, want %d %d", st.Rows(), st.Len(), len(idx), n)
+				}
 			}
 		})
 	}
