@@ -15,7 +15,7 @@ func int64Tensor(v []int64, shape []int64, dev gotch.Device) *ts.Tensor {
 	if len(shape) != 1 {
 		t = t.MustView(shape, false)
 	}
-	if dev != gotch.CPU {
+	if dev.IsCuda() {
 		t = t.MustTo(dev, false)
 	}
 	return t
@@ -23,7 +23,7 @@ func int64Tensor(v []int64, shape []int64, dev gotch.Device) *ts.Tensor {
 
 // onCPU returns t, or a copy of it on the CPU.
 func onCPU(t *ts.Tensor) *ts.Tensor {
-	if d, err := t.Device(); err == nil && d != gotch.CPU {
+	if d, err := t.Device(); err == nil && d.IsCuda() {
 		return t.MustTo(gotch.CPU, false)
 	}
 	return t

@@ -1,10 +1,7 @@
 package train
 
-// #cgo LDFLAGS: -L${SRCDIR}/../build/lib -Wl,-rpath,${SRCDIR}/../build/lib -ltch
-// #include <stdint.h>
-// void at_manual_seed(int64_t);
-import "C"
+import "github.com/fixup-nmt/nmt/transformer"
 
 // ManualSeed seeds libtorch's default generators (CPU and CUDA), as
-// torch.manual_seed.
-func ManualSeed(seed int64) { C.at_manual_seed(C.int64_t(seed)) }
+// torch.manual_seed, and the model's CPU dropout generator.
+func ManualSeed(seed int64) { transformer.ManualSeed(seed) }

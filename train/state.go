@@ -22,7 +22,7 @@ const Ext = ".ckpt"
 func toBlob(name string, x *ts.Tensor) Blob {
 	s := ts.NewScope()
 	defer s.Close()
-	if dev, _ := x.Device(); dev != gotch.CPU {
+	if dev, _ := x.Device(); dev.IsCuda() {
 		x = x.MustTo(gotch.CPU, false)
 	}
 	x = x.MustContiguous(false)

@@ -435,7 +435,7 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 func (t *Trainer) tensors(b data.Batch) (src, prev, tgt *ts.Tensor) {
 	mk := func(v []int64, n int) *ts.Tensor {
 		x := ts.MustOfSlice(v).MustView([]int64{int64(b.B), int64(n)}, true)
-		if t.dev != gotch.CPU {
+		if t.dev.IsCuda() {
 			x = x.MustTo(t.dev, true)
 		}
 		return x

@@ -131,25 +131,40 @@ func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64) *ts.Tensor {
 	k.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 1, false))
 	v.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 2, false))
 	q := qkv.MustSelect(1, 0, false).MustMulScalar(ts.FloatScalar(a.scale), true).MustUnsqueeze(2, true) // [B, H, 1, dh]
-	keys := k.MustNarrow(2, 0, step+1, false)                                                            // [B, H, n, dh]
-	vals := v.MustNarrow(2, 0, step+1, false)
-	probs := keys.MustMul(q, true).MustSumDimIntlist([]int64{3}, false, gotch.Float, true). // [B, H, n]
-												MustSoftmax(-1, gotch.Float, true).
-												MustUnsqueeze(3, true) // [B, H, n, 1]
-	ctx := vals.MustMul(probs, true).MustSumDimIntlist([]int64{2}, false, gotch.Float, true). // [B, H, dh]
-													MustView([]int64{b, 1, int64(a.Dim)}, true)
-	return ts.MustLinear(ctx, a.OutProj, a.OutBias)
+	ctx := attendOne(q, k.MustNarrow(2, 0, step+1, false), v.MustNarrow(2, 0, step+1, false), nil)
+	return ts.MustLinear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias)
+}
+
+// attendOne is attention for one query per row as multiply-and-sum: q
+// [B, H, 1, dh] (scaled), keys and vals [B, H, n, dh], mask additive
+// [B, 1, n] or nil. Returns the context [B, H, dh].
+func attendOne(q, keys, vals, mask *ts.Tensor) *ts.Tensor {
+	scores := keys.MustMul(q, false).MustSumDimIntlist([]int64{3}, false, gotch.Float, true) // [B, H, n]
+	if mask != nil {
+		scores = scores.MustAdd(mask, true)
+	}
+	probs := scores.MustSoftmax(-1, gotch.Float, true).MustUnsqueeze(3, true) // [B, H, n, 1]
+	return vals.MustMul(probs, false).MustSumDimIntlist([]int64{2}, false, gotch.Float, true)
 }
 
 // stepCross runs one decoding step of encoder attention for rows that come
 // in G groups of g consecutive rows sharing a source: x [G*g, 1, D],
 // kv [2, G, H, S, dh], mask [G, 1, 1, S] additive or nil. Each group's g
-// queries attend to their source's keys in one product.
+// queries attend to their source's keys in one product; one query per
+// source (g = 1) is attendOne's multiply-and-sum.
 func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
 	q := ts.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
-		MustMulScalar(ts.FloatScalar(a.scale), true).
+		MustMulScalar(ts.FloatScalar(a.scale), true)
+	if g == 1 {
+		if mask != nil {
+			mask = mask.MustView([]int64{b, 1, -1}, false)
+		}
+		ctx := attendOne(q.MustView([]int64{b, h, 1, dh}, true), kv.MustSelect(0, 0, false), kv.MustSelect(0, 1, false), mask)
+		return ts.MustLinear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias)
+	}
+	q = q.
 		MustView([]int64{b / g, g, h, dh}, true).
 		MustTranspose(1, 2, true) // [G, H, g, dh]
 	scores := q.MustMatmul(kv.MustSelect(0, 0, false).MustTranspose(2, 3, true), true) // [G, H, g, S]
@@ -161,11 +176,4 @@ func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 		MustTranspose(1, 2, true).
 		MustReshape([]int64{b, 1, d}, true)
 	return ts.MustLinear(ctx, a.OutProj, a.OutBias)
-}
-
-func dropout(x *ts.Tensor, p float64, train bool) *ts.Tensor {
-	if !train || p == 0 {
-		return x
-	}
-	return ts.MustDropout(x, p, true)
 }

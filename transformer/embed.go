@@ -24,7 +24,7 @@ func sinusoidalTable(n, dim, pad int, dev gotch.Device) *ts.Tensor {
 		}
 	}
 	t := ts.MustOfSlice(data).MustView([]int64{int64(n), int64(dim)}, true)
-	if dev != gotch.CPU {
+	if dev.IsCuda() {
 		t = t.MustTo(dev, true)
 	}
 	return t

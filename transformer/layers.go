@@ -51,7 +51,7 @@ func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
 	if n.Bias2 != nil {
 		h = h.MustAdd(n.Bias2, true)
 	}
-	h = h.MustRelu(true)
+	h.MustRelu_() // in place: fc1 and the scalar bias keep nothing their backward needs from h
 	h = dropout(h, n.actDropout, train)
 	if n.Bias3 != nil {
 		h = h.MustAdd(n.Bias3, true)

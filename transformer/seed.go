@@ -5,6 +5,10 @@ package transformer
 // void at_manual_seed(int64_t);
 import "C"
 
-// ManualSeed seeds libtorch's random generators (torch.manual_seed): the
-// same seed gives the same parameters and the same dropout masks.
-func ManualSeed(seed int64) { C.at_manual_seed(C.int64_t(seed)) }
+// ManualSeed seeds libtorch's random generators (torch.manual_seed) and
+// the CPU dropout masks' generator (dropout.go): the same seed gives the
+// same parameters and the same dropout masks.
+func ManualSeed(seed int64) {
+	C.at_manual_seed(C.int64_t(seed))
+	seedDropout(seed)
+}

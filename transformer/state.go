@@ -239,7 +239,7 @@ func distinct(sel []int64) bool {
 // indexTensor makes a [len(idx)] int64 tensor on dev, in the current scope.
 func indexTensor(idx []int64, dev gotch.Device) *ts.Tensor {
 	t := ts.MustOfSlice(idx)
-	if dev != gotch.CPU {
+	if dev.IsCuda() {
 		t = t.MustTo(dev, true)
 	}
 	return t

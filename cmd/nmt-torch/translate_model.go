@@ -114,7 +114,7 @@ func copyBlob(dst *ts.Tensor, b train.Blob) error {
 		return fmt.Errorf("tensor %s: dtype %s, want float32", b.Name, b.DType)
 	}
 	src := ts.MustOfSlice(b.Float32s()).MustView(shape, true)
-	if d, _ := dst.Device(); d != gotch.CPU {
+	if d, _ := dst.Device(); d.IsCuda() {
 		src = src.MustTo(d, true)
 	}
 	ts.NoGrad(func() { dst.Copy_(src) })
