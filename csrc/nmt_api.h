@@ -24,6 +24,12 @@ int nmt_built_with_cuda(void);
 // block costs page faults. Same effect as MALLOC_ARENA_MAX=1
 // MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=<large>. Returns 1 on success.
 int nmt_tune_malloc(void);
+// nmt_cpu_cache_enable makes libtorch allocate CPU tensors of 1 MiB and
+// more through a caching allocator that keeps at most limit_bytes of freed
+// blocks for reuse (nmt_cpu_cache.cpp). Returns 1 when it is in use.
+int nmt_cpu_cache_enable(long long limit_bytes);
+// nmt_cpu_cache_stats reports the bytes held free and the hits and misses.
+void nmt_cpu_cache_stats(long long *cached, long long *hits, long long *misses);
 
 #ifdef __cplusplus
 }

@@ -186,7 +186,8 @@ build_glue() {
 		say "stubbed $n generated ops that libtorch $TORCH_VERSION lacks (list: build/stubbed-ops.txt)"
 	done
 	$cxx -DNMT_LIBTORCH_VERSION="\"$TORCH_VERSION\"" -c csrc/nmt_api.cpp -o build/obj/nmt_api.o
-	g++ -shared -o build/lib/libtch.so.tmp build/obj/torch_api.o build/obj/nmt_api.o \
+	$cxx -c csrc/nmt_cpu_cache.cpp -o build/obj/nmt_cpu_cache.o
+	g++ -shared -o build/lib/libtch.so.tmp build/obj/torch_api.o build/obj/nmt_api.o build/obj/nmt_cpu_cache.o \
 		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $cuda_libs -ltorch -ltorch_cpu -lc10
 	mv build/lib/libtch.so.tmp build/lib/libtch.so
 	printf 'kind=%s\nversion=%s\nlib=%s\ncuda=%s\n' "$TORCH_KIND" "$TORCH_VERSION" "$TORCH_LIB" "${cuda_flags:+yes}" >build/libtorch.env

@@ -1,0 +1,49 @@
+package tch_test
+
+import (
+	"testing"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
+)
+
+// TestCPUCache: a freed block of 1 MiB or more is handed out again (a hit)
+// for a tensor of the same size class, 64-byte aligned, with the new
+// tensor's own contents; small tensors bypass the cache.
+func TestCPUCache(t *testing.T) {
+	tch.LockThread()
+	if !tch.EnableCPUCache() {
+		t.Fatal("the CPU cache did not install")
+	}
+	s := ts.NewScope()
+	defer s.Close()
+	n := int64(1 << 19) // 2 MiB of float32
+	_, h0, m0 := tch.CPUCacheStats()
+	x := ts.MustOnes([]int64{n}, gotch.Float, gotch.CPU)
+	p := uintptr(x.MustDataPtr())
+	x.MustDrop()
+	cached, h1, m1 := tch.CPUCacheStats()
+	if m1 != m0+1 || h1 != h0 || cached < 4*n {
+		t.Fatalf("after one 2 MiB tensor: hits %d->%d, misses %d->%d, cached %d", h0, h1, m0, m1, cached)
+	}
+	y := ts.MustZeros([]int64{n - 100}, gotch.Float, gotch.CPU) // same size class
+	q := uintptr(y.MustDataPtr())
+	_, h2, _ := tch.CPUCacheStats()
+	if h2 != h1+1 || q != p {
+		t.Fatalf("the freed block was not reused: hits %d->%d, pointer %x then %x", h1, h2, p, q)
+	}
+	if q%64 != 0 {
+		t.Errorf("data pointer %x not 64-byte aligned", q)
+	}
+	if sum := y.MustSum(gotch.Float, false).Float64Values()[0]; sum != 0 {
+		t.Errorf("reused block: zeros sum to %v", sum)
+	}
+	_, h3, m3 := tch.CPUCacheStats()
+	small := ts.MustOnes([]int64{1000}, gotch.Float, gotch.CPU)
+	small.MustDrop()
+	if _, h4, m4 := tch.CPUCacheStats(); h4 != h3 || m4 != m3 {
+		t.Errorf("a 4 kB tensor went through the cache: hits %d->%d, misses %d->%d", h3, h4, m3, m4)
+	}
+}
