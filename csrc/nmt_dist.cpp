@@ -1,6 +1,7 @@
 // nmt_dist.cpp: see nmt_dist.h. Built by scripts/setup.sh into
 // build/lib/libnmtdist.so with -DUSE_C10D_GLOO (libgloo-dev) and, when the
-// libtorch has CUDA, -DUSE_C10D_NCCL.
+// libtorch has CUDA, -DUSE_C10D_NCCL; without gloo's headers (PyTorch's
+// wheels ship none) a CUDA libtorch gets an NCCL-only shim.
 #include "nmt_dist.h"
 
 #include <chrono>
@@ -12,7 +13,10 @@
 #include <torch/torch.h>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+#ifdef USE_C10D_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -37,8 +41,10 @@ static char *err_str(const std::string &s) { return strdup(s.c_str()); }
   return nullptr;
 
 extern "C" const char *nmt_dist_backends(void) {
-#ifdef USE_C10D_NCCL
+#if defined(USE_C10D_GLOO) && defined(USE_C10D_NCCL)
   return "gloo,nccl";
+#elif defined(USE_C10D_NCCL)
+  return "nccl";
 #else
   return "gloo";
 #endif
@@ -73,6 +79,7 @@ extern "C" char *nmt_dist_new(const char *backend, const char *addr, int port,
     p->rank = rank;
     p->world = world;
     if (be == "gloo") {
+#ifdef USE_C10D_GLOO
       auto opts = c10d::ProcessGroupGloo::Options::create(timeout);
       // Loopback for a single machine, else the address the host name
       // resolves to (GLOO_SOCKET_IFNAME picks an interface).
@@ -90,6 +97,11 @@ extern "C" char *nmt_dist_new(const char *backend, const char *addr, int port,
       opts->threads = 2;
       p->pg = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world,
                                                           opts);
+#else
+      return err_str("backend gloo: this build of libnmtdist has no Gloo "
+                     "(its libtorch ships no gloo headers); use "
+                     "--dist-backend nccl on CUDA devices");
+#endif
     } else if (be == "nccl") {
 #ifdef USE_C10D_NCCL
       auto opts = c10d::ProcessGroupNCCL::Options::create();

@@ -206,28 +206,36 @@ build_dist() {
 		rm -f build/.dist-stamp
 		return 0
 	fi
-	local gloo_inc=""
-	for d in $TORCH_INC; do
-		[ -f "$d/gloo/algorithm.h" ] && gloo_inc=yes
-	done
-	[ -f /usr/include/gloo/algorithm.h ] && gloo_inc=yes
-	if [ -z "$gloo_inc" ]; then
-		apt_install libgloo-dev || die "gloo's headers (gloo/algorithm.h) are missing, needed by the c10d shim csrc/nmt_dist.cpp: as root run 'apt-get install libgloo-dev' (Debian 12), or set NMT_NO_DIST=1 to build without distributed training"
-		[ -f /usr/include/gloo/algorithm.h ] || die "libgloo-dev installed but /usr/include/gloo/algorithm.h is missing"
-	fi
-	local c10d_hdr
-	for d in $TORCH_INC /usr/include; do
-		[ -f "$d/torch/csrc/distributed/c10d/ProcessGroupGloo.hpp" ] && c10d_hdr=yes
-		[ -f "$d/../../../torch/csrc/distributed/c10d/ProcessGroupGloo.hpp" ] && c10d_hdr=yes
-	done
-	[ -n "${c10d_hdr:-}" ] || die "this libtorch ($TORCH_LIB) ships no c10d headers (torch/csrc/distributed/c10d/ProcessGroupGloo.hpp): it was built without distributed support; set NMT_NO_DIST=1"
-	local flags="-DUSE_C10D_GLOO" libs=""
+	# NCCL when the libtorch is a CUDA build with ProcessGroupNCCL.
+	local nccl="" flags="" libs=""
 	if ls "$TORCH_LIB"/libtorch_cuda.so* >/dev/null 2>&1 && grep -q '_ZN4c10d16ProcessGroupNCCL' <(nm -D "$(ls "$TORCH_LIB"/libtorch_cuda.so* | head -1)" 2>/dev/null); then
-		flags="$flags -DUSE_C10D_NCCL"
+		nccl=yes
+		flags="-DUSE_C10D_NCCL"
 		for d in "${CUDA_HOME:-/usr/local/cuda}/include" "$TORCH_LIB/../../nvidia/cuda_runtime/include" "$TORCH_LIB/../../nvidia/nccl/include"; do
 			[ -d "$d" ] && flags="$flags -I$d"
 		done
 		libs="-Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed"
+	fi
+	local c10d_hdr
+	for d in $TORCH_INC /usr/include; do
+		[ -f "$d/torch/csrc/distributed/c10d/TCPStore.hpp" ] && c10d_hdr=yes
+	done
+	[ -n "${c10d_hdr:-}" ] || die "this libtorch ($TORCH_LIB) ships no c10d headers (torch/csrc/distributed/c10d/TCPStore.hpp): it was built without distributed support; set NMT_NO_DIST=1"
+	# Gloo needs gloo's own headers beside c10d's (Debian: libgloo-dev;
+	# PyTorch's wheels ship none, so a CUDA wheel gets an NCCL-only shim).
+	local gloo_inc=""
+	for d in $TORCH_INC /usr/include; do
+		[ -f "$d/gloo/algorithm.h" ] && gloo_inc=yes
+	done
+	if [ -z "$gloo_inc" ] && [ -z "$nccl" ]; then
+		apt_install libgloo-dev || die "gloo's headers (gloo/algorithm.h) are missing, needed by the c10d shim csrc/nmt_dist.cpp: as root run 'apt-get install libgloo-dev' (Debian 12), or set NMT_NO_DIST=1 to build without distributed training"
+		[ -f /usr/include/gloo/algorithm.h ] || die "libgloo-dev installed but /usr/include/gloo/algorithm.h is missing"
+		gloo_inc=yes
+	fi
+	if [ -n "$gloo_inc" ]; then
+		flags="-DUSE_C10D_GLOO $flags"
+	else
+		say "no gloo headers in this libtorch: the c10d shim gets NCCL only"
 	fi
 	local abi=0 syms
 	syms=$(nm -D "$(ls "$TORCH_LIB"/libc10.so* | head -1)" 2>/dev/null || true)
