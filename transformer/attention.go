@@ -19,6 +19,7 @@ type Attention struct {
 	OutBias    *ts.Tensor // [D], nil without linear biases
 	dropout    float64
 	scale      float64
+	outScale   *ts.Tensor // the Residual's multiplier, applied here in training (Residual.foldInto)
 }
 
 func newAttention(p *nn.Path, c Config) *Attention {
@@ -111,7 +112,7 @@ func (a *Attention) attend(q, k, v, mask *ts.Tensor, b, t int64, train bool) *ts
 						MustView([]int64{b, h, t, dh}, true).
 						MustTranspose(1, 2, true).
 						MustReshape([]int64{b, t, int64(a.Dim)}, true)
-	return ts.MustLinear(ctx, a.OutProj, a.OutBias)
+	return scaledLinear(ctx, a.OutProj, a.OutBias, a.outScale, train)
 }
 
 // stepSelf runs one decoding step of self-attention: x [B, 1, D]; caches

@@ -32,6 +32,9 @@ func newDecoderLayer(p *nn.Path, c Config) *DecoderLayer {
 	l.CrossRes = newResidual(p, c, "encoder_attn", "encoder_attn_layer_norm", alpha, l.Gate)
 	l.FFN = newFFN(p, c)
 	l.FFNRes = newResidual(p, c, "ffn", "final_layer_norm", alpha, l.Gate)
+	l.SelfRes.foldInto(&l.SelfAttn.outScale)
+	l.CrossRes.foldInto(&l.CrossAttn.outScale)
+	l.FFNRes.foldInto(&l.FFN.outScale)
 	return l
 }
 

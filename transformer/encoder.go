@@ -27,6 +27,8 @@ func newEncoderLayer(p *nn.Path, c Config) *EncoderLayer {
 	l.SelfRes = newResidual(p, c, "self_attn", "self_attn_layer_norm", alpha, l.Gate)
 	l.FFN = newFFN(p, c)
 	l.FFNRes = newResidual(p, c, "ffn", "final_layer_norm", alpha, l.Gate)
+	l.SelfRes.foldInto(&l.SelfAttn.outScale)
+	l.FFNRes.foldInto(&l.FFN.outScale)
 	return l
 }
 

@@ -27,6 +27,7 @@ type FFN struct {
 	FC1Bias, FC2Bias *ts.Tensor // [F], [D]; nil under fixup
 	Bias2, Bias3     *ts.Tensor // [1] fixup scalar biases; nil otherwise
 	actDropout       float64
+	outScale         *ts.Tensor // the Residual's multiplier, applied here in training (Residual.foldInto)
 }
 
 func newFFN(p *nn.Path, c Config) *FFN {
@@ -47,16 +48,36 @@ func newFFN(p *nn.Path, c Config) *FFN {
 
 // forward: x [B, T, D] -> [B, T, D].
 func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
-	h := ts.MustLinear(x, n.FC1, n.FC1Bias)
-	if n.Bias2 != nil {
-		h = h.MustAdd(n.Bias2, true)
+	var h *ts.Tensor
+	if n.Bias2 != nil && n.FC1Bias == nil { // the scalar bias as fc1's bias: no pass of its own
+		h = ts.MustLinear(x, n.FC1, n.Bias2.MustExpand([]int64{n.FC1.MustSize()[0]}, false, false))
+	} else {
+		h = ts.MustLinear(x, n.FC1, n.FC1Bias)
+		if n.Bias2 != nil {
+			h = h.MustAdd(n.Bias2, true)
+		}
 	}
 	h.MustRelu_() // in place: fc1 and the scalar bias keep nothing their backward needs from h
 	h = dropout(h, n.actDropout, train)
 	if n.Bias3 != nil {
 		h = h.MustAdd(n.Bias3, true)
 	}
-	return ts.MustLinear(h, n.FC2, n.FC2Bias)
+	return scaledLinear(h, n.FC2, n.FC2Bias, n.outScale, train)
+}
+
+// scaledLinear is linear(x, W, b), times s (a branch's [1] multiplier
+// folded here, or nil) when training: s*W and s*b are a pass over the
+// weight instead of one forward and two backward passes over the
+// activation. Outside training (decoding steps: the output is one row per
+// sentence) Residual.merge multiplies instead.
+func scaledLinear(x, w, b, s *ts.Tensor, train bool) *ts.Tensor {
+	if s == nil || !train {
+		return ts.MustLinear(x, w, b)
+	}
+	if b != nil {
+		b = b.MustMul(s, false)
+	}
+	return ts.MustLinear(x, w.MustMul(s, false), b)
 }
 
 // Residual wraps one branch F (attention or FFN):
@@ -66,12 +87,13 @@ func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
 //	none: x = x + dropout(scale * F(x + bias)) (fixup: scalar bias and multiplier;
 //	                                            rezero: the layer's gate as scale)
 type Residual struct {
-	Norm  *LayerNorm // post/pre; nil under none
-	Bias  *ts.Tensor // [1] fixup scalar bias on the branch input; nil otherwise
-	Scale *ts.Tensor // [1] fixup multiplier (init 1) or rezero gate (init 0, shared by the layer's branches); nil otherwise
-	Alpha float64    // deepnorm residual multiplier; 1 otherwise
-	pre   bool
-	drop  float64
+	Norm   *LayerNorm // post/pre; nil under none
+	Bias   *ts.Tensor // [1] fixup scalar bias on the branch input; nil otherwise
+	Scale  *ts.Tensor // [1] fixup multiplier (init 1) or rezero gate (init 0, shared by the layer's branches); nil otherwise
+	Alpha  float64    // deepnorm residual multiplier; 1 otherwise
+	pre    bool
+	drop   float64
+	folded bool // the branch applies Scale itself (foldInto)
 }
 
 func newResidual(p *nn.Path, c Config, name, lnName string, alpha float64, gate *ts.Tensor) *Residual {
@@ -98,9 +120,18 @@ func (r *Residual) branchInput(x *ts.Tensor) *ts.Tensor {
 	return x
 }
 
+// foldInto hands the branch's multiplier to the branch's last linear layer
+// (its outScale field), which applies it in training (scaledLinear); merge
+// then applies it only outside training.
+func (r *Residual) foldInto(outScale **ts.Tensor) {
+	if r.Scale != nil {
+		*outScale, r.folded = r.Scale, true
+	}
+}
+
 // merge adds the branch output y to x and normalises as the norm says.
 func (r *Residual) merge(x, y *ts.Tensor, train bool) *ts.Tensor {
-	if r.Scale != nil {
+	if r.Scale != nil && !(r.folded && train) {
 		y = y.MustMul(r.Scale, true)
 	}
 	y = dropout(y, r.drop, train)

@@ -247,3 +247,33 @@ func TestTrainingMode(t *testing.T) {
 		t.Errorf("training mode has no dropout")
 	}
 }
+
+// TestFoldedScaleMatches: in training the branch multipliers (fixup's
+// scales, rezero's gates) are folded into the branch's last weight and
+// fixup's bias before the ReLU into fc1's bias; with dropout off the
+// training-mode forward pass equals the eval-mode one, which multiplies
+// the branch output, within 1e-5.
+func TestFoldedScaleMatches(t *testing.T) {
+	for _, init := range []string{"fixup", "rezero"} {
+		t.Run(init, func(t *testing.T) {
+			outer := ts.NewScope()
+			defer outer.Close()
+			c := tiny("none", init)
+			c.Dropout, c.AttentionDropout, c.ActivationDropout = 0, 0, 0
+			vs, m := build(t, c, 5)
+			perturb(vs, 6)
+			src := ids([][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}})
+			prev := ids([][]int64{{2, 9, 10, 11, 4, 5}, {2, 3, 4, 5, 6, 7}})
+			var folded, plain *ts.Tensor
+			ts.NoGrad(func() {
+				m.SetTraining(true)
+				folded = m.Forward(src, prev)
+				m.SetTraining(false)
+				plain = m.Forward(src, prev)
+			})
+			if d := maxAbsDiff(folded, plain); d > tol(plain) {
+				t.Fatalf("training-mode (folded) and eval-mode outputs differ by %g", d)
+			}
+		})
+	}
+}
