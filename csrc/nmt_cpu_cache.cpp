@@ -10,8 +10,9 @@
 // per-size free lists and hands them out again, so a steady loop touches
 // no fresh memory after its first steps. Sizes are rounded up to one of 8
 // classes per power of two (at most 12.5% slack), blocks are 64-byte
-// aligned like c10's, and the cache holds at most NMT_CPU_CACHE_MB
-// (default 4096) of free blocks; beyond that a freed block goes back to
+// aligned like c10's, and the cache holds at most the limit it is given
+// of free blocks (tch.EnableCPUCache: NMT_CPU_CACHE_MB, by default 4096
+// MiB or a quarter of the memory); beyond that a freed block goes back to
 // malloc. NMT_CPU_CACHE=0 leaves libtorch's allocator alone.
 #include "nmt_api.h"
 

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"unsafe"
 )
 
@@ -86,15 +87,20 @@ func TuneMalloc() bool {
 }
 
 // EnableCPUCache makes libtorch allocate CPU tensors of 1 MiB and more
-// through nmt's caching allocator, which keeps up to NMT_CPU_CACHE_MB
-// (default 4096) MiB of freed blocks for reuse, like libtorch's CUDA
-// caching allocator. NMT_CPU_CACHE=0 leaves libtorch's allocator alone.
-// It reports whether the cache is in use.
+// through nmt's caching allocator, which keeps up to NMT_CPU_CACHE_MB MiB
+// of freed blocks for reuse, like libtorch's CUDA caching allocator (by
+// default 4096 MiB, or a quarter of the machine's memory if that is
+// less). NMT_CPU_CACHE=0 leaves libtorch's allocator alone. It reports
+// whether the cache is in use.
 func EnableCPUCache() bool {
 	if os.Getenv("NMT_CPU_CACHE") == "0" {
 		return false
 	}
 	mb := int64(4096)
+	var si syscall.Sysinfo_t
+	if syscall.Sysinfo(&si) == nil {
+		mb = min(mb, int64(si.Totalram)*int64(si.Unit)/4>>20)
+	}
 	if v, err := strconv.ParseInt(os.Getenv("NMT_CPU_CACHE_MB"), 10, 64); err == nil && v >= 0 {
 		mb = v
 	}
