@@ -21,10 +21,19 @@
 #include <torch/version.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
+
+// The allocator interface grew pure virtual members in libtorch 2.3
+// (copy_data) whose signature has changed since; the cache is built for
+// the libtorch 1.x/2.0-2.2 interface it was written and tested against
+// (Debian's 1.13.1) and reports itself unavailable elsewhere.
+#if TORCH_VERSION_MAJOR < 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR < 3)
+#define NMT_CPU_CACHE 1
+#endif
+
+#ifdef NMT_CPU_CACHE
 
 namespace {
 
@@ -97,9 +106,6 @@ struct CachingCPUAllocator final : c10::Allocator {
     return {static_cast<char*>(block) + kHeader, block, &release, cpu};
   }
   c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
-  void copy_data(void* dst, const void* src, std::size_t n) const override { std::memcpy(dst, src, n); }
-#endif
 };
 
 CachingCPUAllocator allocator;
@@ -123,3 +129,13 @@ extern "C" void nmt_cpu_cache_stats(long long* cached, long long* hits, long lon
   *hits = (long long)c.hits;
   *misses = (long long)c.misses;
 }
+
+#else  // libtorch >= 2.3: no cache
+
+extern "C" int nmt_cpu_cache_enable(long long) { return 0; }
+
+extern "C" void nmt_cpu_cache_stats(long long* cached, long long* hits, long long* misses) {
+  *cached = *hits = *misses = 0;
+}
+
+#endif
