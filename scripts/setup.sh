@@ -137,6 +137,18 @@ GO
 }
 
 # build_glue compiles libtch.so, stubbing what this libtorch lacks.
+# torch_cxx prints the g++ command line (up to the project's own -I flags)
+# for code that includes libtorch's headers, at optimisation level $1.
+# PyTorch wheels before 2.7 use the old C++ ABI; Debian's and the cxx11-abi
+# libtorch builds use the new one: ask the library.
+torch_cxx() {
+	local abi=0 syms incs="" d
+	syms=$(nm -D "$(ls "$TORCH_LIB"/libc10.so* | head -1)" 2>/dev/null || true)
+	case "$syms" in *B5cxx11*) abi=1 ;; esac
+	for d in $TORCH_INC; do incs="$incs -isystem $d"; done
+	printf 'g++ -std=c++17 -fPIC %s -w -D_GLIBCXX_USE_CXX11_ABI=%s%s' "$1" "$abi" "$incs"
+}
+
 build_glue() {
 	local cuda_flags="" cuda_libs=""
 	if ls "$TORCH_LIB"/libtorch_cuda.so* >/dev/null 2>&1; then
@@ -155,14 +167,7 @@ build_glue() {
 		done
 		[ -n "$cudart" ] && cuda_libs="$cuda_libs $cudart -Wl,-rpath,$(dirname "$cudart")"
 	fi
-	# PyTorch wheels before 2.7 use the old C++ ABI; Debian's and the
-	# cxx11-abi libtorch builds use the new one. Ask the library.
-	local abi=0 syms
-	syms=$(nm -D "$(ls "$TORCH_LIB"/libc10.so* | head -1)" 2>/dev/null || true)
-	case "$syms" in *B5cxx11*) abi=1 ;; esac
-	local incs="" d
-	for d in $TORCH_INC; do incs="$incs -isystem $d"; done
-	local cxx="g++ -std=c++17 -fPIC ${NMT_GLUE_OPT:--O2} -w -D_GLIBCXX_USE_CXX11_ABI=$abi $incs -Ithird_party/gotch/csrc -Ithird_party/gotch/libtch -Icsrc $cuda_flags"
+	local cxx="$(torch_cxx "${NMT_GLUE_OPT:--O2}") -Ithird_party/gotch/csrc -Ithird_party/gotch/libtch -Icsrc $cuda_flags"
 	local stamp
 	# csrc/nmt_dist.* are the c10d shim's (build_dist), not the glue's.
 	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - $(ls csrc/*.cpp csrc/*.h | grep -v '/nmt_dist\.') patches/gotch/*.patch | sha256sum | cut -c1-16)
@@ -237,12 +242,7 @@ build_dist() {
 	else
 		say "no gloo headers in this libtorch: the c10d shim gets NCCL only"
 	fi
-	local abi=0 syms
-	syms=$(nm -D "$(ls "$TORCH_LIB"/libc10.so* | head -1)" 2>/dev/null || true)
-	case "$syms" in *B5cxx11*) abi=1 ;; esac
-	local incs="" d
-	for d in $TORCH_INC; do incs="$incs -isystem $d"; done
-	local cxx="g++ -std=c++17 -fPIC -O2 -w -D_GLIBCXX_USE_CXX11_ABI=$abi $incs -Icsrc $flags"
+	local cxx="$(torch_cxx -O2) -Icsrc $flags"
 	local stamp
 	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - csrc/nmt_dist.cpp csrc/nmt_dist.h | sha256sum | cut -c1-16)
 	if [ -f build/lib/libnmtdist.so ] && [ "$(cat build/.dist-stamp 2>/dev/null)" = "$stamp" ]; then
