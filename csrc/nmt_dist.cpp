@@ -10,10 +10,15 @@
 #include <string>
 #include <vector>
 
+#include <torch/cuda.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+#if TORCH_VERSION_MAJOR >= 2
+#include <torch/csrc/distributed/c10d/Backend.hpp>
+#endif
 #ifdef USE_C10D_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
@@ -21,9 +26,18 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
+// Since libtorch 2.0 ProcessGroupGloo and ProcessGroupNCCL are c10d
+// Backends (a ProcessGroup dispatches to them); before, they were
+// ProcessGroups themselves. Both bases have the collectives used here.
+#if TORCH_VERSION_MAJOR >= 2
+using nmt_backend = c10d::Backend;
+#else
+using nmt_backend = c10d::ProcessGroup;
+#endif
+
 struct nmt_pg {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroup> pg;
+  c10::intrusive_ptr<nmt_backend> pg;
   std::string backend;
   int rank = 0, world = 1;
 };
@@ -189,17 +203,34 @@ static void run_bucketed(std::vector<at::Tensor> &v, int64_t bucket_bytes,
   }
 }
 
+// on_device runs op on b, except that NCCL works on CUDA tensors only: a CPU
+// tensor (a counter, the resume point) goes through this rank's GPU and back.
+template <typename Op>
+static void on_device(const nmt_pg *pg, at::Tensor &b, Op op) {
+  if (pg->backend != "nccl" || b.is_cuda()) {
+    op(b);
+    return;
+  }
+  auto n = static_cast<int>(torch::cuda::device_count());
+  if (n == 0) throw std::runtime_error("nccl: no CUDA device for a CPU tensor");
+  at::Tensor d = b.to(c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(pg->rank % n)));
+  op(d);
+  b.copy_(d);
+}
+
 extern "C" char *nmt_dist_allreduce(nmt_pg *pg, void **tensors, int n,
                                     int64_t bucket_bytes, int64_t timeout_ms) {
   if (pg == nullptr) return err_str("allreduce: no process group");
   NMT_TRY("allreduce on rank " + std::to_string(pg->rank), {
     auto v = gather(tensors, n);
     run_bucketed(v, bucket_bytes, [&](at::Tensor &b) {
-      std::vector<at::Tensor> one{b};
-      c10d::AllreduceOptions o;
-      o.reduceOp = c10d::ReduceOp::SUM;
-      o.timeout = std::chrono::milliseconds(timeout_ms);
-      wait(pg->pg->allreduce(one, o), timeout_ms, "allreduce");
+      on_device(pg, b, [&](at::Tensor &x) {
+        std::vector<at::Tensor> one{x};
+        c10d::AllreduceOptions o;
+        o.reduceOp = c10d::ReduceOp::SUM;
+        o.timeout = std::chrono::milliseconds(timeout_ms);
+        wait(pg->pg->allreduce(one, o), timeout_ms, "allreduce");
+      });
     });
   })
 }
@@ -211,12 +242,14 @@ extern "C" char *nmt_dist_broadcast(nmt_pg *pg, void **tensors, int n,
   NMT_TRY("broadcast on rank " + std::to_string(pg->rank), {
     auto v = gather(tensors, n);
     run_bucketed(v, bucket_bytes, [&](at::Tensor &b) {
-      std::vector<at::Tensor> one{b};
-      c10d::BroadcastOptions o;
-      o.rootRank = root;
-      o.rootTensor = 0;
-      o.timeout = std::chrono::milliseconds(timeout_ms);
-      wait(pg->pg->broadcast(one, o), timeout_ms, "broadcast");
+      on_device(pg, b, [&](at::Tensor &x) {
+        std::vector<at::Tensor> one{x};
+        c10d::BroadcastOptions o;
+        o.rootRank = root;
+        o.rootTensor = 0;
+        o.timeout = std::chrono::milliseconds(timeout_ms);
+        wait(pg->pg->broadcast(one, o), timeout_ms, "broadcast");
+      });
     });
   })
 }

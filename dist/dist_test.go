@@ -57,14 +57,21 @@ func worker(role string) error {
 	if err != nil || !ok {
 		return fmt.Errorf("env: %v %v", ok, err)
 	}
-	g, err := dist.New("gloo", e, 20*time.Second)
+	backend, dev := "gloo", gotch.CPU
+	if os.Getenv("NMT_DIST_TEST_BACKEND") == "nccl" {
+		backend = "nccl"
+		if dev, err = tch.ParseDevice("cuda:" + strconv.Itoa(e.LocalRank)); err != nil {
+			return err
+		}
+	}
+	g, err := dist.New(backend, e, 20*time.Second)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
 	switch role {
 	case "collectives":
-		return collectives(g)
+		return collectives(g, dev)
 	case "die":
 		// Rank 1 leaves without a word after one allreduce; rank 0 keeps
 		// going and must get an error, not hang.
@@ -107,14 +114,14 @@ func worker(role string) error {
 	return fmt.Errorf("unknown role %q", role)
 }
 
-func collectives(g *dist.Group) error {
+func collectives(g *dist.Group, dev gotch.Device) error {
 	r := float64(g.Rank + 1)
 	// Several tensors of different shapes, small buckets so that some are
 	// flattened together and some alone.
 	g.BucketBytes = 64
-	a := ts.MustFull([]int64{3, 4}, ts.FloatScalar(r), gotch.Float, gotch.CPU)
-	b := ts.MustFull([]int64{5}, ts.FloatScalar(10*r), gotch.Float, gotch.CPU)
-	c := ts.MustFull([]int64{40}, ts.FloatScalar(100*r), gotch.Float, gotch.CPU)
+	a := ts.MustFull([]int64{3, 4}, ts.FloatScalar(r), gotch.Float, dev)
+	b := ts.MustFull([]int64{5}, ts.FloatScalar(10*r), gotch.Float, dev)
+	c := ts.MustFull([]int64{40}, ts.FloatScalar(100*r), gotch.Float, dev)
 	if err := g.AllReduce([]*ts.Tensor{a, b, c}); err != nil {
 		return err
 	}
@@ -128,7 +135,7 @@ func collectives(g *dist.Group) error {
 			}
 		}
 	}
-	d := ts.MustFull([]int64{7}, ts.FloatScalar(r), gotch.Double, gotch.CPU)
+	d := ts.MustFull([]int64{7}, ts.FloatScalar(r), gotch.Double, dev)
 	if err := g.Broadcast([]*ts.Tensor{d}, 0); err != nil {
 		return err
 	}
@@ -137,8 +144,18 @@ func collectives(g *dist.Group) error {
 			return fmt.Errorf("broadcast: got %v, want 1", v)
 		}
 	}
+	// A CPU tensor works with either backend (NCCL's goes through the GPU).
+	e := ts.MustFull([]int64{3}, ts.FloatScalar(r), gotch.Double, gotch.CPU)
+	if err := g.AllReduce([]*ts.Tensor{e}); err != nil {
+		return fmt.Errorf("allreduce of a CPU tensor: %w", err)
+	}
+	for _, v := range e.Float64Values() {
+		if v != sum {
+			return fmt.Errorf("allreduce of a CPU tensor: got %v, want %v", v, sum)
+		}
+	}
 	// Mixed dtypes are refused with an error, not a crash.
-	f := ts.MustOnes([]int64{2}, gotch.Double, gotch.CPU)
+	f := ts.MustOnes([]int64{2}, gotch.Double, dev)
 	if err := g.AllReduce([]*ts.Tensor{a, f}); err == nil || !strings.Contains(err.Error(), "dtype") {
 		return fmt.Errorf("mixed dtypes: got %v", err)
 	}
@@ -161,6 +178,22 @@ func TestCollectivesTwoProcesses(t *testing.T) {
 			t.Errorf("rank %d: %v", r, err)
 		}
 	}
+}
+
+// TestNCCLOneWorker runs the collectives through ProcessGroupNCCL on the
+// first GPU with one worker (NCCL refuses two ranks on one device). It
+// skips where the shim has no NCCL or no GPU is visible: run it on a GPU
+// machine against a CUDA build (docs/distributed.md).
+func TestNCCLOneWorker(t *testing.T) {
+	if !strings.Contains(dist.Backends(), "nccl") || len(tch.CUDADevices()) == 0 {
+		t.Skipf("needs the NCCL shim and a GPU (backends %q, %d GPUs)", dist.Backends(), len(tch.CUDADevices()))
+	}
+	c := spawn(t, "collectives", 0, 1, freePort(t), "NMT_DIST_TEST_BACKEND=nccl")
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nccl worker: %v\n%s", err, out)
+	}
+	t.Logf("nccl worker on %v: collectives passed\n%s", tch.CUDADevices(), out)
 }
 
 func TestDeadPeer(t *testing.T) {

@@ -216,8 +216,18 @@ build_dist() {
 	if ls "$TORCH_LIB"/libtorch_cuda.so* >/dev/null 2>&1 && grep -q '_ZN4c10d16ProcessGroupNCCL' <(nm -D "$(ls "$TORCH_LIB"/libtorch_cuda.so* | head -1)" 2>/dev/null); then
 		nccl=yes
 		flags="-DUSE_C10D_NCCL"
-		for d in "${CUDA_HOME:-/usr/local/cuda}/include" "$TORCH_LIB/../../nvidia/cuda_runtime/include" "$TORCH_LIB/../../nvidia/nccl/include"; do
-			[ -d "$d" ] && flags="$flags -I$d"
+		# CUDA's runtime (with its crt/ headers) and NCCL's headers: the
+		# toolkit's, or those of the wheels beside a PyTorch (nvidia/cu13,
+		# nvidia/cuda_runtime, nvidia/nccl); the first found of each.
+		local roots="${CUDA_HOME:-/usr/local/cuda}/include" pat f d
+		if command -v nvcc >/dev/null; then roots="$roots $(dirname "$(command -v nvcc)")/../include"; fi
+		roots="$roots $TORCH_LIB/../../nvidia"
+		for pat in '*/crt/host_config.h' '*/cuda_runtime_api.h' '*/nccl.h'; do
+			f=$(find -H $roots -maxdepth 4 -path "$pat" 2>/dev/null | head -1)
+			[ -n "$f" ] || continue
+			d=$(dirname "$f")
+			case $pat in */crt/*) d=$(dirname "$d") ;; esac
+			flags="$flags -I$d"
 		done
 		libs="-Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed"
 	fi
