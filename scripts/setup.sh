@@ -168,35 +168,48 @@ build_glue() {
 		[ -n "$cudart" ] && cuda_libs="$cuda_libs $cudart -Wl,-rpath,$(dirname "$cudart")"
 	fi
 	local cxx="$(torch_cxx "${NMT_GLUE_OPT:--O2}") -Ithird_party/gotch/csrc -Ithird_party/gotch/libtch -Icsrc $cuda_flags"
-	local stamp
-	# csrc/nmt_dist.* are the c10d shim's (build_dist), not the glue's.
-	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - $(ls csrc/*.cpp csrc/*.h | grep -v '/nmt_dist\.') patches/gotch/*.patch | sha256sum | cut -c1-16)
-	if [ -f build/lib/libtch.so ] && [ "$(cat build/.glue-stamp 2>/dev/null)" = "$stamp" ]; then
-		return
-	fi
+	# gotch's glue (one large object, minutes to compile) is rebuilt when the
+	# compiler line, the libtorch or the patches change; the project's own
+	# C++ files beside it each when they change; then libtch.so is relinked.
+	local stamp relink=""
+	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - patches/gotch/*.patch | sha256sum | cut -c1-16)
 	mkdir -p build/lib build/obj
-	local gen=third_party/gotch/csrc/torch_api_generated.cpp.h
-	local tries=0
-	: >build/stubbed-ops.txt
-	while :; do
-		say "compiling gotch's C++ glue against libtorch $TORCH_VERSION (a few minutes)"
-		if $cxx -fmax-errors=0 -c third_party/gotch/csrc/torch_api.cpp -o build/obj/torch_api.o 2>build/obj/glue-errors.log; then
-			break
-		fi
-		tries=$((tries + 1))
-		[ $tries -le 3 ] || die "gotch's glue still fails to compile after stubbing; see build/obj/glue-errors.log"
-		local n
-		n=$(${STUBGEN:-go run ./internal/build/stubgen} -src "$gen" -log build/obj/glue-errors.log -libtorch "$TORCH_VERSION" | tee -a build/stubbed-ops.txt | wc -l) ||
-			die "compiling gotch's glue failed outside the generated ops; see build/obj/glue-errors.log"
-		say "stubbed $n generated ops that libtorch $TORCH_VERSION lacks (list: build/stubbed-ops.txt)"
+	if [ ! -f build/obj/torch_api.o ] || [ "$(cat build/.glue-stamp 2>/dev/null)" != "$stamp" ]; then
+		local gen=third_party/gotch/csrc/torch_api_generated.cpp.h
+		local tries=0
+		: >build/stubbed-ops.txt
+		while :; do
+			say "compiling gotch's C++ glue against libtorch $TORCH_VERSION (a few minutes)"
+			if $cxx -fmax-errors=0 -c third_party/gotch/csrc/torch_api.cpp -o build/obj/torch_api.o 2>build/obj/glue-errors.log; then
+				break
+			fi
+			tries=$((tries + 1))
+			[ $tries -le 3 ] || die "gotch's glue still fails to compile after stubbing; see build/obj/glue-errors.log"
+			local n
+			n=$(${STUBGEN:-go run ./internal/build/stubgen} -src "$gen" -log build/obj/glue-errors.log -libtorch "$TORCH_VERSION" | tee -a build/stubbed-ops.txt | wc -l) ||
+				die "compiling gotch's glue failed outside the generated ops; see build/obj/glue-errors.log"
+			say "stubbed $n generated ops that libtorch $TORCH_VERSION lacks (list: build/stubbed-ops.txt)"
+		done
+		echo "$stamp" >build/.glue-stamp
+		relink=yes
+	fi
+	# csrc/nmt_dist.* are the c10d shim's (build_dist), not the glue's.
+	local f o objs="" s
+	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_attend.cpp; do
+		o=build/obj/$(basename "$f" .cpp).o
+		objs="$objs $o"
+		s=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - "$f" csrc/nmt_api.h | sha256sum | cut -c1-16)
+		[ -f "$o" ] && [ "$(cat "$o.stamp" 2>/dev/null)" = "$s" ] && continue
+		say "compiling $f"
+		$cxx -DNMT_LIBTORCH_VERSION="\"$TORCH_VERSION\"" -c "$f" -o "$o" || die "$f does not compile against libtorch $TORCH_VERSION"
+		echo "$s" >"$o.stamp"
+		relink=yes
 	done
-	$cxx -DNMT_LIBTORCH_VERSION="\"$TORCH_VERSION\"" -c csrc/nmt_api.cpp -o build/obj/nmt_api.o
-	$cxx -c csrc/nmt_cpu_cache.cpp -o build/obj/nmt_cpu_cache.o
-	g++ -shared -o build/lib/libtch.so.tmp build/obj/torch_api.o build/obj/nmt_api.o build/obj/nmt_cpu_cache.o \
+	printf 'kind=%s\nversion=%s\nlib=%s\ncuda=%s\n' "$TORCH_KIND" "$TORCH_VERSION" "$TORCH_LIB" "${cuda_flags:+yes}" >build/libtorch.env
+	[ -n "$relink" ] || [ ! -f build/lib/libtch.so ] || return 0
+	g++ -shared -o build/lib/libtch.so.tmp build/obj/torch_api.o $objs \
 		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $cuda_libs -ltorch -ltorch_cpu -lc10
 	mv build/lib/libtch.so.tmp build/lib/libtch.so
-	printf 'kind=%s\nversion=%s\nlib=%s\ncuda=%s\n' "$TORCH_KIND" "$TORCH_VERSION" "$TORCH_LIB" "${cuda_flags:+yes}" >build/libtorch.env
-	echo "$stamp" >build/.glue-stamp
 }
 
 # build_dist compiles build/lib/libnmtdist.so, the c10d shim (csrc/nmt_dist.*)
