@@ -30,18 +30,6 @@ int nmt_tune_malloc(void);
 int nmt_cpu_cache_enable(long long limit_bytes);
 // nmt_cpu_cache_stats reports the bytes held free and the hits and misses.
 void nmt_cpu_cache_stats(long long *cached, long long *hits, long long *misses);
-// nmt_attend_positions is a decoder's self-attention for one new query per
-// row over its n positions so far (nmt_attend.cpp), with no copy of the
-// past: pos[j] is position j's slab of keys and values, one row of
-// pos_stride floats per row the batch had then (keys at 0, values at
-// heads*dh), and anc[r*anc_stride+j] is the slab row that row r's
-// hypothesis used at position j. q is [rows, q_stride] with the query at
-// the start of each row (unscaled); out is [rows, heads*dh].
-void nmt_attend_positions(float *out, const float *q, int64_t q_stride,
-                          const float *const *pos, int64_t pos_stride,
-                          const int32_t *anc, int64_t anc_stride,
-                          int64_t rows, int64_t heads, int64_t dh,
-                          int64_t n, float scale);
 
 #ifdef __cplusplus
 }

@@ -6,8 +6,6 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
-
-	"github.com/fixup-nmt/nmt/tch"
 )
 
 // Attention is fairseq's MultiheadAttention with q, k and v fused into one
@@ -136,18 +134,6 @@ func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64) *ts.Tensor {
 	q := qkv.MustSelect(1, 0, false).MustMulScalar(ts.FloatScalar(a.scale), true).MustUnsqueeze(2, true) // [B, H, 1, dh]
 	ctx := attendOne(q, k.MustNarrow(2, 0, step+1, false), v.MustNarrow(2, 0, step+1, false), nil)
 	return ts.MustLinear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias)
-}
-
-// stepPositional is stepSelf on the CPU's slab layout (see State): the new
-// position's keys and values become layer i's slab, and the attention
-// reads every position through the rows' ancestries.
-func (a *Attention) stepPositional(x *ts.Tensor, st *State, i int) *ts.Tensor {
-	b, d := x.MustSize()[0], int64(a.Dim)
-	qkv := ts.MustLinear(x, a.InProj, a.InBias).MustView([]int64{b, 3 * d}, true)
-	st.addSlab(i, adopt(qkv.MustNarrow(1, d, 2*d, false).MustContiguous(true)))
-	p := tch.Positions{Slabs: st.ptrs[i], Stride: 2 * d, Anc: st.anc, AncStride: st.maxLen}
-	ctx := tch.AttendPositions(qkv, 3*d, p, int64(a.Heads), d/int64(a.Heads), float32(a.scale))
-	return ts.MustLinear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias)
 }
 
 // attendOne is attention for one query per row as multiply-and-sum: q

@@ -7,11 +7,3 @@ func SetInitialCap(n int64) (restore func()) {
 	initialCap = n
 	return func() { initialCap = old }
 }
-
-// SetPositionalCPU selects the CPU's slab layout (true, the default) or the
-// caches CUDA uses, and returns a function that restores the choice.
-func SetPositionalCPU(on bool) (restore func()) {
-	old := positionalCPU
-	positionalCPU = on
-	return func() { positionalCPU = old }
-}

@@ -71,9 +71,6 @@ func (m *Model) Step(prev *ts.Tensor, st *State) *ts.Tensor {
 		panic("transformer: Step past the State's maxLen")
 	}
 	st.grow()
-	if st.positional {
-		st.addPosition()
-	}
 	var out *ts.Tensor
 	ts.NoGrad(func() {
 		s := ts.NewScope()

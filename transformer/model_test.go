@@ -114,16 +114,8 @@ func TestCausalMask(t *testing.T) {
 func TestIncrementalMatchesForward(t *testing.T) {
 	tch.LockThread()
 	defer transformer.SetInitialCap(4)() // the caches grow at steps 4 and 8
-	for _, layout := range []string{"slabs", "caches"} {
-		restore := transformer.SetPositionalCPU(layout == "slabs")
-		testIncremental(t, layout)
-		restore()
-	}
-}
-
-func testIncremental(t *testing.T, layout string) {
 	for _, c := range combos {
-		t.Run(layout+"/"+c.norm+"/"+c.init, func(t *testing.T) {
+		t.Run(c.norm+"/"+c.init, func(t *testing.T) {
 			outer := ts.NewScope()
 			defer outer.Close()
 			vs, m := build(t, tiny(c.norm, c.init), 3)

@@ -1,8 +1,6 @@
 package transformer
 
 import (
-	"unsafe"
-
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 )
@@ -30,14 +28,6 @@ import (
 // moves nothing on the encoder side. The encoder side is never replicated
 // per beam; it is compacted by index when whole entries leave.
 //
-// On the CPU the self-attention past is kept differently: each position's
-// keys and values stay where that step made them, one slab [rows then, 2D]
-// per layer and position, and every row carries its ancestry (the slab row
-// its hypothesis used at each position). One-query attention reads the
-// slabs through the ancestry in one pass (tch.AttendPositions), so nothing
-// is ever copied: a reorder rewrites the ancestries (a few int32 per row),
-// and there is no capacity to grow. On CUDA the caches above are used.
-//
 // A State's tensors belong to no ts.Scope: the State owns them, Reorder
 // frees what it replaces and Free drops them all. It may therefore be made
 // in one scope and stepped in per-step scopes.
@@ -53,20 +43,7 @@ type State struct {
 	cap    int64        // C, positions the caches hold
 	maxLen int64
 	dev    gotch.Device
-
-	// CPU (positional): per layer, per position, a [rows, 2D] slab of keys
-	// and values, its data pointer, and each row's ancestry: anc[r*maxLen+j]
-	// is the slab row of row r at position j (ancSpare: Reorder's target).
-	positional bool
-	slabs      [][]*ts.Tensor
-	ptrs       [][]unsafe.Pointer
-	anc        []int32
-	ancSpare   []int32
 }
-
-// positionalCPU selects the slab layout on the CPU (tests turn it off to
-// check the caches there).
-var positionalCPU = true
 
 // initialCap is the caches' first capacity in positions.
 var initialCap int64 = 16
@@ -81,26 +58,17 @@ func (m *Model) NewState(enc *EncoderOut, maxLen int) *State {
 	b := enc.Out.MustSize()[0]
 	dev := enc.Out.MustDevice()
 	st := &State{rows: b, maxLen: int64(maxLen), cap: min(int64(maxLen), initialCap), dev: dev, group: 1, src: identity(b)}
-	st.positional = positionalCPU && !dev.IsCuda()
-	if st.positional {
-		st.slabs = make([][]*ts.Tensor, len(m.Decoder.Layers))
-		st.ptrs = make([][]unsafe.Pointer, len(m.Decoder.Layers))
-		st.anc = make([]int32, b*st.maxLen)
-	}
 	h, dh := int64(c.Heads), int64(c.Dim/c.Heads)
 	ts.NoGrad(func() {
 		s := ts.NewScope()
 		defer s.Close()
 		for _, l := range m.Decoder.Layers {
-			st.enc = append(st.enc, adopt(l.CrossAttn.projectKV(enc.Out)))
-			if st.positional {
-				continue
-			}
 			st.k = append(st.k, adopt(ts.MustEmpty([]int64{b, h, st.cap, dh}, gotch.Float, dev)))
 			st.v = append(st.v, adopt(ts.MustEmpty([]int64{b, h, st.cap, dh}, gotch.Float, dev)))
 			if st.spare == nil {
 				st.spare = adopt(ts.MustEmpty([]int64{b, h, st.cap, dh}, gotch.Float, dev))
 			}
+			st.enc = append(st.enc, adopt(l.CrossAttn.projectKV(enc.Out)))
 		}
 		st.mask = adopt(enc.Mask)
 	})
@@ -139,13 +107,10 @@ func (st *State) Reorder(idx []int64) {
 	if same {
 		return
 	}
-	if st.positional {
-		st.reorderAnc(idx)
-	}
 	ts.NoGrad(func() {
 		s := ts.NewScope()
 		defer s.Close()
-		if st.step > 0 && !st.positional {
+		if st.step > 0 {
 			idxT := indexTensor(idx, st.dev)
 			for i := range st.k {
 				st.k[i] = st.reorderCache(st.k[i], idxT, nb)
@@ -181,36 +146,10 @@ func (st *State) reorderCache(c, idx *ts.Tensor, nb int64) *ts.Tensor {
 	return n
 }
 
-// reorderAnc gives row i the ancestry of old row idx[i].
-func (st *State) reorderAnc(idx []int64) {
-	n, ml := int64(len(idx)), st.maxLen
-	if int64(len(st.ancSpare)) < n*ml {
-		st.ancSpare = make([]int32, n*ml)
-	}
-	for i, r := range idx {
-		copy(st.ancSpare[int64(i)*ml:int64(i)*ml+st.step], st.anc[r*ml:r*ml+st.step])
-	}
-	st.anc, st.ancSpare = st.ancSpare, st.anc
-}
-
-// addPosition starts position st.step on the CPU: every row's own slab row.
-func (st *State) addPosition() {
-	for r := int64(0); r < st.rows; r++ {
-		st.anc[r*st.maxLen+st.step] = int32(r)
-	}
-}
-
-// addSlab keeps kv [rows, 2D] (adopted) as layer i's slab of the current
-// position.
-func (st *State) addSlab(i int, kv *ts.Tensor) {
-	st.slabs[i] = append(st.slabs[i], kv)
-	st.ptrs[i] = append(st.ptrs[i], kv.MustDataPtr())
-}
-
 // grow doubles the caches' capacity in positions (up to maxLen) when the
 // next step would not fit.
 func (st *State) grow() {
-	if st.positional || st.step < st.cap {
+	if st.step < st.cap {
 		return
 	}
 	st.cap = min(2*st.cap, st.maxLen)
@@ -308,13 +247,12 @@ func indexTensor(idx []int64, dev gotch.Device) *ts.Tensor {
 
 // Free drops every tensor the state holds.
 func (st *State) Free() {
-	lists := append([][]*ts.Tensor{st.k, st.v, st.enc, {st.spare, st.mask}}, st.slabs...)
-	for _, list := range lists {
+	for _, list := range [][]*ts.Tensor{st.k, st.v, st.enc, {st.spare, st.mask}} {
 		for _, t := range list {
 			if t != nil {
 				t.MustDrop()
 			}
 		}
 	}
-	st.k, st.v, st.enc, st.spare, st.mask, st.slabs, st.ptrs = nil, nil, nil, nil, nil, nil, nil
+	st.k, st.v, st.enc, st.spare, st.mask = nil, nil, nil, nil, nil
 }
