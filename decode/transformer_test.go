@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand"
 	"reflect"
+	"sort"
 	"testing"
 
 	"github.com/sugarme/gotch"
@@ -33,11 +34,23 @@ func realModel(t testing.TB, init string) *transformer.Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts.NoGrad(func() { // random weights large enough that EOS comes at varied steps
-		for _, v := range vs.TrainableVariables() {
+	// Random weights large enough that EOS comes at varied steps, drawn in
+	// the order of the variables' names: the VarStore is a map, and an
+	// order that changes from run to run made a different model each run.
+	vars := vs.Variables()
+	names := make([]string, 0, len(vars))
+	for k := range vars {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	ts.NoGrad(func() {
+		for _, k := range names {
+			v := vars[k] // a copy of the handle: write through it with Copy_ only
 			n := ts.MustRandn(v.MustSize(), gotch.Float, gotch.CPU).MustMulScalar(ts.FloatScalar(0.1), true)
-			v.MustAdd_(n)
+			x := v.MustAdd(n, false)
+			v.Copy_(x)
 			n.MustDrop()
+			x.MustDrop()
 		}
 	})
 	m.SetTraining(false)
