@@ -1,9 +1,13 @@
 package transformer
 
-// SetInitialCap sets the caches' first capacity (so tests exercise their
-// growth) and returns a function that restores it.
+// SetInitialCap sets the caches' first capacity (0: from the source; tests
+// set a small one so that they exercise growth) and returns a function that
+// restores it.
 func SetInitialCap(n int64) (restore func()) {
 	old := initialCap
 	initialCap = n
 	return func() { initialCap = old }
 }
+
+// FirstCap exposes firstCap.
+func FirstCap(srcLen, maxLen int64) int64 { return firstCap(srcLen, maxLen) }

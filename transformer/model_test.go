@@ -180,6 +180,18 @@ func TestIncrementalMatchesForward(t *testing.T) {
 	}
 }
 
+// TestFirstCap: the caches start at about the source length (S + S/4 + 8,
+// at least 16, at most maxLen).
+func TestFirstCap(t *testing.T) {
+	for _, c := range []struct{ src, maxLen, want int64 }{
+		{6, 200, 16}, {32, 43, 43}, {32, 200, 48}, {100, 1024, 133}, {100, 50, 50},
+	} {
+		if got := transformer.FirstCap(c.src, c.maxLen); got != c.want {
+			t.Errorf("FirstCap(%d, %d) = %d, want %d", c.src, c.maxLen, got, c.want)
+		}
+	}
+}
+
 // Save and load: a model loaded into a differently seeded twin gives the
 // same outputs; the same seed gives identical parameters.
 func TestSaveLoadAndSeed(t *testing.T) {

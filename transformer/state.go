@@ -11,8 +11,9 @@ import (
 // in place, and the encoder-attention keys and values, computed once.
 //
 // Layout. A self-attention cache is [Bcap, H, C, dh] for Bcap >= B rows
-// and a capacity of C positions that doubles when full (up to maxLen), so
-// memory follows the longest hypothesis so far, not the maximum length. It
+// and a capacity of C positions, first about the source length, that
+// doubles when full (up to maxLen), so memory follows the longest
+// hypothesis so far, not the maximum length. It
 // is row-major in the rows: a reorder is one index_select along dim 0 of
 // the filled positions (contiguous [step, dh] blocks, the fast path of
 // libtorch's CPU kernel) written straight into a spare cache of the same
@@ -45,8 +46,21 @@ type State struct {
 	dev    gotch.Device
 }
 
-// initialCap is the caches' first capacity in positions.
-var initialCap int64 = 16
+// initialCap is the caches' first capacity in positions; 0 sizes it from
+// the source (firstCap).
+var initialCap int64
+
+// firstCap is the caches' first capacity for sources of srcLen positions:
+// translations are mostly about as long as their sources, so S + S/4 + 8
+// positions (at least 16, at most maxLen) rarely need to grow, and each
+// growth copies the caches.
+func firstCap(srcLen, maxLen int64) int64 {
+	c := initialCap
+	if c <= 0 {
+		c = max(16, srcLen+srcLen/4+8)
+	}
+	return min(maxLen, c)
+}
 
 // NewState makes the decoding state for the B rows of enc, for at most
 // maxLen steps. enc stays the caller's.
@@ -57,7 +71,7 @@ func (m *Model) NewState(enc *EncoderOut, maxLen int) *State {
 	c := m.cfg
 	b := enc.Out.MustSize()[0]
 	dev := enc.Out.MustDevice()
-	st := &State{rows: b, maxLen: int64(maxLen), cap: min(int64(maxLen), initialCap), dev: dev, group: 1, src: identity(b)}
+	st := &State{rows: b, maxLen: int64(maxLen), cap: firstCap(enc.Out.MustSize()[1], int64(maxLen)), dev: dev, group: 1, src: identity(b)}
 	h, dh := int64(c.Heads), int64(c.Dim/c.Heads)
 	ts.NoGrad(func() {
 		s := ts.NewScope()
