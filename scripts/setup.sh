@@ -122,6 +122,10 @@ prepare_gotch() {
 	mkdir -p third_party/gotch.tmp/csrc
 	mv third_party/gotch.tmp/libtch/*.cpp third_party/gotch.tmp/libtch/torch_api_generated.cpp.h third_party/gotch.tmp/libtch/stb_image*.h third_party/gotch.tmp/csrc/
 	cp third_party/gotch.tmp/libtch/torch_api.h third_party/gotch.tmp/csrc/
+	# build_glue stubs the generated ops a libtorch lacks in place; it starts
+	# each time from this copy, so that one libtorch's stubs never reach
+	# another's build (a CPU build, then LIBTORCH= a CUDA one).
+	cp third_party/gotch.tmp/csrc/torch_api_generated.cpp.h third_party/gotch.tmp/csrc/torch_api_generated.cpp.h.orig
 	cat >third_party/gotch.tmp/libtch/lib.go <<'GO'
 package libtch
 
@@ -177,6 +181,9 @@ build_glue() {
 	if [ ! -f build/obj/torch_api.o ] || [ "$(cat build/.glue-stamp 2>/dev/null)" != "$stamp" ]; then
 		local gen=third_party/gotch/csrc/torch_api_generated.cpp.h
 		local tries=0
+		# Stubs are made for this libtorch: start from the generated glue as
+		# gotch ships it (prepare_gotch's copy), not another libtorch's stubs.
+		if [ -f "$gen.orig" ]; then cp "$gen.orig" "$gen"; fi
 		: >build/stubbed-ops.txt
 		while :; do
 			say "compiling gotch's C++ glue against libtorch $TORCH_VERSION (a few minutes)"

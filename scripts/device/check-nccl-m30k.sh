@@ -8,7 +8,8 @@
 #   go build -ldflags "-s -w" -o .device/nmt-torch ./cmd/nmt-torch
 #   go test -c -ldflags "-s -w" -o .device/dist.test ./dist
 #   go build -o .device/stubgen ./internal/build/stubgen
-#   cp -r third_party/gotch/{csrc,libtch} .device/gotch/
+#   cp -r third_party/gotch/{csrc,libtch} .device/gotch/   (csrc holds the
+#     generated glue as shipped, .orig, which setup stubs for the GPU libtorch)
 #   .device/data: a small prepared corpus; .device/m30k: runs/multi30k/data
 #   (binarized splits, dictionaries, codes, prepare.json, test text).
 set -x
