@@ -1,10 +1,11 @@
 package decode_test
 
 import (
+	"maps"
 	"math"
 	"math/rand"
 	"reflect"
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/sugarme/gotch"
@@ -38,13 +39,8 @@ func realModel(t testing.TB, init string) *transformer.Model {
 	// the order of the variables' names: the VarStore is a map, and an
 	// order that changes from run to run made a different model each run.
 	vars := vs.Variables()
-	names := make([]string, 0, len(vars))
-	for k := range vars {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	ts.NoGrad(func() {
-		for _, k := range names {
+		for _, k := range slices.Sorted(maps.Keys(vars)) {
 			v := vars[k] // a copy of the handle: write through it with Copy_ only
 			n := ts.MustRandn(v.MustSize(), gotch.Float, gotch.CPU).MustMulScalar(ts.FloatScalar(0.1), true)
 			x := v.MustAdd(n, false)

@@ -1,8 +1,9 @@
 package transformer_test
 
 import (
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/sugarme/gotch"
@@ -51,13 +52,8 @@ func build(t testing.TB, c transformer.Config, seed int64) (*nn.VarStore, *trans
 func perturb(vs *nn.VarStore, seed int64) {
 	transformer.ManualSeed(seed)
 	vars := vs.Variables()
-	names := make([]string, 0, len(vars))
-	for k := range vars {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	ts.NoGrad(func() {
-		for _, k := range names {
+		for _, k := range slices.Sorted(maps.Keys(vars)) {
 			v := vars[k] // a copy of the handle: write through it with Copy_ only
 			n := ts.MustRandn(v.MustSize(), gotch.Float, gotch.CPU).MustMulScalar(ts.FloatScalar(0.05), true)
 			x := v.MustAdd(n, false)
