@@ -2,8 +2,16 @@ package tch
 
 // #cgo CFLAGS: -I${SRCDIR}/../csrc
 // #cgo LDFLAGS: -L${SRCDIR}/../build/lib -Wl,-rpath,${SRCDIR}/../build/lib -ltch
+// #define _GNU_SOURCE
+// #include <dlfcn.h>
 // #include <stdlib.h>
 // #include "nmt_api.h"
+//
+// // OpenBLAS names the kernels it picked; other BLAS libraries lack the call.
+// static const char *nmt_openblas_corename(void) {
+// 	char *(*f)(void) = (char *(*)(void))dlsym(RTLD_DEFAULT, "openblas_get_corename");
+// 	return f ? f() : NULL;
+// }
 import "C"
 
 import (
@@ -117,6 +125,16 @@ func CPUCacheStats() (cached, hits, misses int64) {
 
 // BuiltWithCUDA reports whether the glue library links a CUDA libtorch.
 func BuiltWithCUDA() bool { return C.nmt_built_with_cuda() != 0 }
+
+// BLASCore returns the name of the kernels OpenBLAS picked for this CPU
+// (e.g. "Haswell", "SkylakeX"; OPENBLAS_CORETYPE overrides its choice), or
+// "" when the BLAS in use is not OpenBLAS.
+func BLASCore() string {
+	if p := C.nmt_openblas_corename(); p != nil {
+		return strings.TrimSpace(C.GoString(p))
+	}
+	return ""
+}
 
 // LoadedLibraries returns the resolved paths of the shared libraries
 // mapped into this process whose base names contain one of the given

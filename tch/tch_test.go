@@ -159,3 +159,19 @@ func TestParseDevice(t *testing.T) {
 		}
 	}
 }
+
+func TestBLASCore(t *testing.T) {
+	core := tch.BLASCore()
+	if len(tch.LoadedLibraries("openblas")) == 0 {
+		if core != "" {
+			t.Fatalf("tch.BLASCore() = %q without OpenBLAS loaded", core)
+		}
+		t.Skip("OpenBLAS not loaded")
+	}
+	if core == "" {
+		t.Fatal("OpenBLAS is loaded but tch.BLASCore() is empty")
+	}
+	if want := os.Getenv("OPENBLAS_CORETYPE"); want != "" && !strings.EqualFold(core, want) {
+		t.Errorf("tch.BLASCore() = %q, OPENBLAS_CORETYPE=%q", core, want)
+	}
+}

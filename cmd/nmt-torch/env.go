@@ -52,6 +52,7 @@ type envInfo struct {
 	CUDADevices      []string `json:"cuda_devices"`
 	BLAS             []string `json:"blas"`
 	BLASOK           bool     `json:"blas_openblas_or_mkl"`
+	BLASCore         string   `json:"blas_core"`
 	Threads          int      `json:"threads"`
 	CPUs             int      `json:"cpus"`
 	OS               string   `json:"os"`
@@ -68,6 +69,7 @@ func collectEnv() envInfo {
 		BuiltWithCUDA:   tch.BuiltWithCUDA(),
 		CUDADevices:     tch.CUDADevices(),
 		BLAS:            tch.LoadedLibraries("blas", "mkl"),
+		BLASCore:        tch.BLASCore(),
 		Threads:         tch.Threads(),
 		CPUs:            runtime.NumCPU(),
 		OS:              runtime.GOOS + "/" + runtime.GOARCH + " " + osRelease(),
@@ -109,6 +111,13 @@ func (e envInfo) print() {
 		blas += "  WARNING: not OpenBLAS/MKL: matmul will be about 30x slower (apt-get install libopenblas0-openmp)"
 	}
 	p("BLAS", blas)
+	if e.BLASCore != "" {
+		how := "OpenBLAS's own choice for this CPU"
+		if v, ok := os.LookupEnv("OPENBLAS_CORETYPE"); ok {
+			how = "set by OPENBLAS_CORETYPE=" + v
+		}
+		p("BLAS kernels", e.BLASCore+" ("+how+")")
+	}
 	p("threads", fmt.Sprintf("%d libtorch intra-op threads, %d CPUs", e.Threads, e.CPUs))
 	p("OS", e.OS)
 }
