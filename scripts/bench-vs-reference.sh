@@ -41,7 +41,7 @@ decode() {
 	echo "$r" | tail -3
 }
 # OpenBLAS's kernels follow OPENBLAS_CORETYPE, which both sides inherit.
-echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-(unset: OpenBLAS's own choice)}, threads $threads"
+echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-unset, OpenBLAS picks}, threads $threads"
 for what in "${@:-small decode}"; do
 	case $what in
 	small) train small 8 BenchmarkTrainSmall ;;
