@@ -30,6 +30,14 @@ int nmt_tune_malloc(void);
 int nmt_cpu_cache_enable(long long limit_bytes);
 // nmt_cpu_cache_stats reports the bytes held free and the hits and misses.
 void nmt_cpu_cache_stats(long long *cached, long long *hits, long long *misses);
+// nmt_label_smoothed_ce is fairseq's label-smoothed cross-entropy, summed
+// over the rows whose target is not pad, as one autograd op
+// (nmt_loss.cpp): logits is a CPU float torch::Tensor* [..., V], target a
+// CPU int64 torch::Tensor* with one entry per row. *loss (differentiable)
+// and *nll receive new scalar tensors. Returns NULL, or an error message
+// to free.
+char *nmt_label_smoothed_ce(void *logits, void *target, double eps, int64_t pad,
+                            void **loss, void **nll);
 
 #ifdef __cplusplus
 }

@@ -202,7 +202,7 @@ build_glue() {
 	fi
 	# csrc/nmt_dist.* are the c10d shim's (build_dist), not the glue's.
 	local f o objs="" s
-	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp; do
+	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_loss.cpp; do
 		o=build/obj/$(basename "$f" .cpp).o
 		objs="$objs $o"
 		s=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - "$f" csrc/nmt_api.h | sha256sum | cut -c1-16)

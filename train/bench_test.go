@@ -12,6 +12,7 @@ import (
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/nn"
+	"github.com/sugarme/gotch/ts"
 
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/tch"
@@ -80,16 +81,20 @@ func benchTrainer(b testing.TB, c Config, vocab int) *Trainer {
 	return t
 }
 
+// benchThreads is $NMT_THREADS, else 2 (the reference's setting here).
+func benchThreads() int {
+	if v, err := strconv.Atoi(os.Getenv("NMT_THREADS")); err == nil && v > 0 {
+		return v
+	}
+	return 2
+}
+
 // benchTrain times whole updates (forward, label-smoothed loss, backward,
 // gradient norm, Adam, lr) on the reference's shapes and reports non-pad
 // target tokens per second of the median update, as the reference does.
 func benchTrain(b *testing.B, arch string, layers, dim, ffn, heads, vocab, batchTokens int, norm, init string) {
 	tch.LockThread()
-	threads := 2
-	if v, err := strconv.Atoi(os.Getenv("NMT_THREADS")); err == nil && v > 0 {
-		threads = v
-	}
-	tch.SetThreads(threads)
+	tch.SetThreads(benchThreads())
 	tch.TuneMalloc()
 	c := DefaultConfig()
 	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = arch, layers, layers, dim, ffn, heads
@@ -188,5 +193,31 @@ func BenchmarkLeak(b *testing.B) {
 	b.Log(msg)
 	if growth > 5 {
 		b.Errorf("resident memory grew more than 5%%: %s", msg)
+	}
+}
+
+// BenchmarkLabelSmoothedCE times the loss forward and backward over the
+// small preset's logits ([64, 32, 8000]), fused and as libtorch's ops.
+func BenchmarkLabelSmoothedCE(b *testing.B) {
+	tch.LockThread()
+	tch.SetThreads(benchThreads())
+	tch.TuneMalloc()
+	ManualSeed(1)
+	x := ts.MustRandn([]int64{64, 32, 8000}, gotch.Float, gotch.CPU).MustSetRequiresGrad(true, true)
+	tgt := ts.MustRandintLow(4, 8000, []int64{64, 32}, gotch.Int64, gotch.CPU)
+	for _, fused := range []bool{true, false} {
+		name := map[bool]string{true: "fused", false: "ops"}[fused]
+		b.Run(name, func(b *testing.B) {
+			old := fusedLoss
+			fusedLoss = fused
+			defer func() { fusedLoss = old }()
+			for i := 0; i < b.N; i++ {
+				s := ts.NewScope()
+				loss, _ := LabelSmoothedCE(x, tgt, 0.1, int64(data.PADID))
+				loss.MustBackward()
+				x.MustGrad(false).MustZero_()
+				s.Close()
+			}
+		})
 	}
 }

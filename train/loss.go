@@ -3,7 +3,13 @@ package train
 import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
+
+// fusedLoss lets LabelSmoothedCE use tch.FusedLabelSmoothedCE for CPU float
+// logits (tests turn it off to compare with the composed ops).
+var fusedLoss = true
 
 // LabelSmoothedCE is fairseq's label_smoothed_nll_loss with reduce=True:
 //
@@ -17,7 +23,19 @@ import (
 // (detached). Both are in nats and summed over tokens; divide by the
 // number of target tokens (and ln 2) to report them, as fairseq does.
 // The tensors belong to the current scope.
+//
+// CPU float logits go through one fused op (csrc/nmt_loss.cpp: one read
+// of the logits and one write of their gradient, against about nine passes
+// for the composed ops); other devices and dtypes through libtorch's ops.
 func LabelSmoothedCE(logits, target *ts.Tensor, eps float64, pad int64) (loss, nll *ts.Tensor) {
+	if fusedLoss && logits.DType() == gotch.Float && target.DType() == gotch.Int64 &&
+		!logits.MustDevice().IsCuda() && !target.MustDevice().IsCuda() {
+		loss, nll, err := tch.FusedLabelSmoothedCE(logits, target, eps, pad)
+		if err != nil {
+			panic(err)
+		}
+		return loss, nll
+	}
 	var sc scalars
 	defer sc.drop()
 	size := logits.MustSize()

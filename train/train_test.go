@@ -268,35 +268,115 @@ func TestNonFinite(t *testing.T) {
 
 func TestLabelSmoothedCE(t *testing.T) {
 	tch.LockThread()
-	s := ts.NewScope()
-	defer s.Close()
-	// B=1, T=3, V=4; the last target is padding (id 1).
-	logits := []float32{1, 2, 3, 4, 0, 0, 1, 0, 5, 5, 5, 5}
-	target := []int64{3, 2, 1}
-	eps := 0.1
-	lt := ts.MustOfSlice(logits).MustView([]int64{1, 3, 4}, true)
-	tt := ts.MustOfSlice(target).MustView([]int64{1, 3}, true)
-	loss, nll := LabelSmoothedCE(lt, tt, eps, 1)
-	gl, _ := loss.Float64Value(nil)
-	gn, _ := nll.Float64Value(nil)
-	// By hand, fairseq's formula.
-	var wantNLL, wantSmooth float64
-	for r := 0; r < 2; r++ {
-		row := logits[4*r : 4*r+4]
-		lse := 0.0
-		for _, x := range row {
-			lse += math.Exp(float64(x))
+	for _, fused := range []bool{true, false} {
+		withFusedLoss(t, fused)
+		s := ts.NewScope()
+		// B=1, T=3, V=4; the last target is padding (id 1).
+		logits := []float32{1, 2, 3, 4, 0, 0, 1, 0, 5, 5, 5, 5}
+		target := []int64{3, 2, 1}
+		eps := 0.1
+		lt := ts.MustOfSlice(logits).MustView([]int64{1, 3, 4}, true)
+		tt := ts.MustOfSlice(target).MustView([]int64{1, 3}, true)
+		loss, nll := LabelSmoothedCE(lt, tt, eps, 1)
+		gl, _ := loss.Float64Value(nil)
+		gn, _ := nll.Float64Value(nil)
+		s.Close()
+		// By hand, fairseq's formula.
+		var wantNLL, wantSmooth float64
+		for r := 0; r < 2; r++ {
+			row := logits[4*r : 4*r+4]
+			lse := 0.0
+			for _, x := range row {
+				lse += math.Exp(float64(x))
+			}
+			lse = math.Log(lse)
+			wantNLL += lse - float64(row[target[r]])
+			for _, x := range row {
+				wantSmooth += lse - float64(x)
+			}
 		}
-		lse = math.Log(lse)
-		wantNLL += lse - float64(row[target[r]])
-		for _, x := range row {
-			wantSmooth += lse - float64(x)
+		epsI := eps / 3
+		want := (1-eps-epsI)*wantNLL + epsI*wantSmooth
+		if math.Abs(gl-want) > 1e-5 || math.Abs(gn-wantNLL) > 1e-5 {
+			t.Fatalf("fused %v: loss %v nll %v, want %v %v", fused, gl, gn, want, wantNLL)
 		}
 	}
-	epsI := eps / 3
-	want := (1-eps-epsI)*wantNLL + epsI*wantSmooth
-	if math.Abs(gl-want) > 1e-5 || math.Abs(gn-wantNLL) > 1e-5 {
-		t.Fatalf("loss %v nll %v, want %v %v", gl, gn, want, wantNLL)
+}
+
+// withFusedLoss sets fusedLoss for the rest of the test.
+func withFusedLoss(t *testing.T, on bool) {
+	old := fusedLoss
+	fusedLoss = on
+	t.Cleanup(func() { fusedLoss = old })
+}
+
+// TestFusedLabelSmoothedCEMatchesOps compares the fused CPU op with the
+// composed libtorch ops: loss, nll and the gradient of the logits, with
+// padding rows, large logits (where a naive exp overflows), label
+// smoothing on and off, and an output gradient other than 1.
+func TestFusedLabelSmoothedCEMatchesOps(t *testing.T) {
+	tch.LockThread()
+	const b, tl, v, pad = 3, 7, 37, 1
+	ManualSeed(5)
+	base := ts.MustRandn([]int64{b, tl, v}, gotch.Float, gotch.CPU)
+	defer base.MustDrop()
+	target := make([]int64, b*tl)
+	for i := range target {
+		target[i] = int64((i*13 + 3) % v)
+		if i%5 == 4 {
+			target[i] = pad
+		}
+	}
+	for _, tc := range []struct {
+		name       string
+		scale, eps float64
+		outputGrad float64
+	}{
+		{"plain", 1, 0.1, 1},
+		{"no smoothing", 3, 0, 1},
+		{"large logits", 400, 0.1, 1},
+		{"output gradient 2.5", 2, 0.1, 2.5},
+	} {
+		run := func(fused bool) (loss, nll float64, grad []float64) {
+			withFusedLoss(t, fused)
+			s := ts.NewScope()
+			defer s.Close()
+			x := base.MustMulScalar(ts.FloatScalar(tc.scale), false).MustSetRequiresGrad(true, true)
+			tt := ts.MustOfSlice(target).MustView([]int64{b, tl}, true)
+			l, n := LabelSmoothedCE(x, tt, tc.eps, pad)
+			l.MustMulScalar(ts.FloatScalar(tc.outputGrad), false).MustBackward()
+			loss, _ = l.Float64Value(nil)
+			nll, _ = n.Float64Value(nil)
+			return loss, nll, x.MustGrad(false).Float64Values()
+		}
+		fl, fn, fg := run(true)
+		ol, on, og := run(false)
+		close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-5*math.Max(1, math.Abs(b)) }
+		if !close(fl, ol) || !close(fn, on) {
+			t.Errorf("%s: fused loss %v nll %v, ops %v %v", tc.name, fl, fn, ol, on)
+		}
+		for i := range og {
+			if math.Abs(fg[i]-og[i]) > 1e-6*math.Max(1, tc.outputGrad) {
+				t.Errorf("%s: gradient %d: fused %v, ops %v", tc.name, i, fg[i], og[i])
+				break
+			}
+			if target[i/v] == pad && fg[i] != 0 {
+				t.Errorf("%s: padding row %d has gradient %v", tc.name, i/v, fg[i])
+				break
+			}
+		}
+	}
+}
+
+func TestFusedLabelSmoothedCEBadTarget(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	x := ts.MustZeros([]int64{2, 5}, gotch.Float, gotch.CPU)
+	tt := ts.MustOfSlice([]int64{1, 5})
+	_, _, err := tch.FusedLabelSmoothedCE(x, tt, 0.1, 0)
+	if err == nil || !strings.Contains(err.Error(), "target 5 at row 1 is outside the vocabulary of 5") {
+		t.Fatalf("err = %v", err)
 	}
 }
 

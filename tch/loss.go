@@ -1,0 +1,28 @@
+package tch
+
+// #include <stdlib.h>
+// #include "nmt_api.h"
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+
+	"github.com/sugarme/gotch/ts"
+)
+
+// FusedLabelSmoothedCE is fairseq's label-smoothed cross-entropy summed over
+// the rows whose target is not pad, computed by one autograd op
+// (csrc/nmt_loss.cpp) instead of a chain of libtorch ops: logits [..., V]
+// float32 on the CPU, target the matching int64 indices. It returns the loss
+// (differentiable, in nats) and the nll (not differentiable), both scalars in
+// the current scope. See train.LabelSmoothedCE for the formula; results agree
+// with it to float rounding.
+func FusedLabelSmoothedCE(logits, target *ts.Tensor, eps float64, pad int64) (loss, nll *ts.Tensor, err error) {
+	var l, n unsafe.Pointer
+	if msg := C.nmt_label_smoothed_ce(logits.Ctensor(), target.Ctensor(), C.double(eps), C.int64_t(pad), &l, &n); msg != nil {
+		defer C.free(unsafe.Pointer(msg))
+		return nil, nil, errors.New(C.GoString(msg))
+	}
+	return ts.FromCtensor(l), ts.FromCtensor(n), nil
+}
