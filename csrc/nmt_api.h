@@ -38,6 +38,14 @@ void nmt_cpu_cache_stats(long long *cached, long long *hits, long long *misses);
 // to free.
 char *nmt_label_smoothed_ce(void *logits, void *target, double eps, int64_t pad,
                             void **loss, void **nll);
+// nmt_adam_step applies fairseq's Adam update (decoupled weight decay:
+// p *= decay first, then p -= step_size * m / (sqrt(v) + eps)) to n CPU
+// float parameters in place (nmt_optim.cpp), one pass each. params, grads,
+// exp_avg and exp_avg_sq are arrays of n torch::Tensor*. Returns NULL, or an
+// error message to free.
+char *nmt_adam_step(void **params, void **grads, void **exp_avg, void **exp_avg_sq,
+                    int64_t n, double b1, double b2, double eps, double decay,
+                    double step_size);
 
 #ifdef __cplusplus
 }

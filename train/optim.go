@@ -6,6 +6,8 @@ import (
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
 
 // Optimizer updates parameters from their gradients. Its state lives in
@@ -35,6 +37,7 @@ type Adam struct {
 	m, v            []*ts.Tensor
 	b1, b2, eps, wd float64
 	step            int64
+	fused           int8 // 0 not decided, 1 fused CPU update, -1 composed ops
 }
 
 // NewAdam makes zeroed state for params (persistent tensors, outside any
@@ -55,14 +58,27 @@ func zerosLike(t *ts.Tensor) *ts.Tensor {
 
 // Step implements Optimizer.
 func (a *Adam) Step(lr float64) {
-	var sc scalars
-	defer sc.drop()
 	a.step++
 	bc1 := 1 - math.Pow(a.b1, float64(a.step))
 	bc2 := 1 - math.Pow(a.b2, float64(a.step))
 	stepSize := lr * math.Sqrt(bc2) / bc1
+	decay := 1 - a.wd*lr
+	if fusedAdam && a.cpuFloat() {
+		var ps, gs, ms, vs []*ts.Tensor
+		for i, p := range a.params {
+			if g := p.T.MustGrad(false); g.MustDefined() {
+				ps, gs, ms, vs = append(ps, p.T), append(gs, g), append(ms, a.m[i]), append(vs, a.v[i])
+			}
+		}
+		if err := tch.FusedAdamStep(ps, gs, ms, vs, a.b1, a.b2, a.eps, decay, stepSize); err != nil {
+			panic(err)
+		}
+		return
+	}
+	var sc scalars
+	defer sc.drop()
 	w1, w2, eps := sc.f(1-a.b1), sc.f(1-a.b2), sc.f(a.eps)
-	decay := sc.f(1 - a.wd*lr)
+	dec := sc.f(decay)
 	negStep := sc.f(-stepSize)
 	for i, p := range a.params {
 		g := p.T.MustGrad(false)
@@ -76,7 +92,7 @@ func (a *Adam) Step(lr float64) {
 		denom := a.v[i].MustSqrt(false)
 		denom.MustAddScalar_(eps)
 		if a.wd != 0 {
-			p.T.MustMulScalar_(decay)
+			p.T.MustMulScalar_(dec)
 		}
 		upd := a.m[i].MustDiv(denom, false)
 		denom.MustDrop()
@@ -84,6 +100,25 @@ func (a *Adam) Step(lr float64) {
 		p.T.MustAdd_(upd)
 		upd.MustDrop()
 	}
+}
+
+// fusedAdam lets Adam use tch.FusedAdamStep when every parameter is a CPU
+// float32 tensor (tests turn it off to compare with the composed ops).
+var fusedAdam = true
+
+// cpuFloat reports whether every parameter is a contiguous CPU float32
+// tensor, as tch.FusedAdamStep needs; decided once.
+func (a *Adam) cpuFloat() bool {
+	if a.fused == 0 {
+		a.fused = 1
+		for _, p := range a.params {
+			if p.T.DType() != gotch.Float || p.T.MustDevice().IsCuda() || !p.T.MustIsContiguous() {
+				a.fused = -1
+				break
+			}
+		}
+	}
+	return a.fused > 0
 }
 
 // State implements Optimizer.

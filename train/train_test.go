@@ -2,6 +2,7 @@ package train
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -400,4 +401,84 @@ func TestLR(t *testing.T) {
 			t.Errorf("%s at %d: %v, want %v", tc.sched, tc.u, got, tc.want)
 		}
 	}
+}
+
+// TestAdamMatchesFormula runs three Adam steps with weight decay over two
+// parameters (and one without a gradient, which must not move), fused and
+// as libtorch's ops, against fairseq's formula computed here in float64.
+func TestAdamMatchesFormula(t *testing.T) {
+	tch.LockThread()
+	const b1, b2, eps, wd = 0.9, 0.98, 1e-8, 0.01
+	lrs := []float64{1e-2, 5e-3, 2e-3}
+	p0 := [][]float64{{0.5, -1, 2, 0.25, -3}, {1e-3, 7, -0.5}}
+	grads := [][][]float64{ // per step, per parameter
+		{{0.1, -0.2, 0.3, 0, 5}, {1, -1, 1e-4}},
+		{{-0.3, 0.2, 0.1, 2, -5}, {0.5, 0, -2}},
+		{{0.05, 0.05, -0.4, 1, 0}, {-1, 3, 0.25}},
+	}
+	// The formula, in float64.
+	want := make([][]float64, len(p0))
+	m := make([][]float64, len(p0))
+	v := make([][]float64, len(p0))
+	for i := range p0 {
+		want[i] = append([]float64(nil), p0[i]...)
+		m[i], v[i] = make([]float64, len(p0[i])), make([]float64, len(p0[i]))
+	}
+	for s, lr := range lrs {
+		step := lr * math.Sqrt(1-math.Pow(b2, float64(s+1))) / (1 - math.Pow(b1, float64(s+1)))
+		for i := range want {
+			for j, g := range grads[s][i] {
+				m[i][j] = b1*m[i][j] + (1-b1)*g
+				v[i][j] = b2*v[i][j] + (1-b2)*g*g
+				want[i][j] = want[i][j]*(1-wd*lr) - step*m[i][j]/(math.Sqrt(v[i][j])+eps)
+			}
+		}
+	}
+	for _, fused := range []bool{true, false} {
+		old := fusedAdam
+		fusedAdam = fused
+		func() {
+			defer func() { fusedAdam = old }()
+			s := ts.NewScope()
+			defer s.Close()
+			var params []Param
+			for i, p := range append(p0, []float64{4, 5}) {
+				x := ts.MustOfSlice(float32s(p)).MustSetRequiresGrad(true, true)
+				params = append(params, Param{Name: fmt.Sprint(i), T: x})
+			}
+			a := NewAdam(params, b1, b2, eps, wd)
+			for st, lr := range lrs {
+				for i := range p0 {
+					g := params[i].T.MustGrad(false)
+					if !g.MustDefined() {
+						// Give the parameter a gradient tensor to fill.
+						params[i].T.MustMulScalar(ts.FloatScalar(0), false).MustSum(gotch.Float, true).MustBackward()
+						g = params[i].T.MustGrad(false)
+					}
+					ts.NoGrad(func() { g.Copy_(ts.MustOfSlice(float32s(grads[st][i]))) })
+				}
+				ts.NoGrad(func() { a.Step(lr) })
+			}
+			for i := range params {
+				got := params[i].T.MustDetach(false).Float64Values()
+				exp := append(p0, []float64{4, 5})[i]
+				if i < len(want) {
+					exp = want[i]
+				}
+				for j := range exp {
+					if math.Abs(got[j]-exp[j]) > 2e-6*math.Max(1, math.Abs(exp[j])) {
+						t.Errorf("fused %v: parameter %d[%d] = %v, want %v", fused, i, j, got[j], exp[j])
+					}
+				}
+			}
+		}()
+	}
+}
+
+func float32s(x []float64) []float32 {
+	out := make([]float32, len(x))
+	for i, f := range x {
+		out[i] = float32(f)
+	}
+	return out
 }

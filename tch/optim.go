@@ -1,0 +1,45 @@
+package tch
+
+// #include <stdlib.h>
+// #include "nmt_api.h"
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"github.com/sugarme/gotch/ts"
+)
+
+// FusedAdamStep applies fairseq's Adam update to CPU float32 parameters in
+// place, one pass over each (csrc/nmt_optim.cpp):
+//
+//	m = m + (1-b1)*(g - m)
+//	v = v + (1-b2)*(g*g - v)
+//	p = p*decay - stepSize * m / (sqrt(v) + eps)
+//
+// params, grads, m and v are parallel slices of contiguous tensors of equal
+// sizes (grads may be non-contiguous). decay is 1 - wd*lr (1 without weight
+// decay).
+func FusedAdamStep(params, grads, m, v []*ts.Tensor, b1, b2, eps, decay, stepSize float64) error {
+	n := len(params)
+	if len(grads) != n || len(m) != n || len(v) != n {
+		return fmt.Errorf("fused Adam: %d parameters, %d gradients, %d and %d moments", n, len(grads), len(m), len(v))
+	}
+	if n == 0 {
+		return nil
+	}
+	arr := C.malloc(C.size_t(4*n) * C.size_t(unsafe.Sizeof(uintptr(0))))
+	defer C.free(arr)
+	ptrs := unsafe.Slice((*unsafe.Pointer)(arr), 4*n)
+	for i := 0; i < n; i++ {
+		ptrs[i], ptrs[n+i], ptrs[2*n+i], ptrs[3*n+i] = params[i].Ctensor(), grads[i].Ctensor(), m[i].Ctensor(), v[i].Ctensor()
+	}
+	if msg := C.nmt_adam_step(&ptrs[0], &ptrs[n], &ptrs[2*n], &ptrs[3*n], C.int64_t(n),
+		C.double(b1), C.double(b2), C.double(eps), C.double(decay), C.double(stepSize)); msg != nil {
+		defer C.free(unsafe.Pointer(msg))
+		return errors.New(C.GoString(msg))
+	}
+	return nil
+}
