@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -481,4 +482,34 @@ func float32s(x []float64) []float32 {
 		out[i] = float32(f)
 	}
 	return out
+}
+
+// The trainer's loss leaves padded positions out of the output layer
+// (transformer.Model.ForwardRows); the sums must equal the full pass's.
+func TestLossSkipsPadding(t *testing.T) {
+	tch.LockThread()
+	c := DefaultConfig()
+	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = "small", 2, 2, 32, 48, 4
+	c.Norm, c.Init, c.Dropout, c.LabelSmoothing = "post", "default", 0, 0.1
+	tr := benchTrainer(t, c, 50)
+	b := randomBatch(rand.New(rand.NewPCG(3, 4)), 6, 9, 11, 50)
+	if b.NTokens == len(b.Target) {
+		t.Fatal("the batch has no padding")
+	}
+	s := ts.NewScope()
+	defer s.Close()
+	tr.model.SetTraining(false)
+	var fl, fn, pl, pn float64
+	ts.NoGrad(func() {
+		src, prev, tgt := tr.tensors(b)
+		l, n := LabelSmoothedCE(tr.model.Forward(src, prev), tgt, c.LabelSmoothing, int64(tr.vocab.Pad))
+		fl, _ = l.Float64Value(nil)
+		fn, _ = n.Float64Value(nil)
+		l, n = tr.loss(b)
+		pl, _ = l.Float64Value(nil)
+		pn, _ = n.Float64Value(nil)
+	})
+	if math.Abs(fl-pl) > 1e-5*fl || math.Abs(fn-pn) > 1e-5*fn {
+		t.Fatalf("loss %v nll %v without the padding, %v %v with it", pl, pn, fl, fn)
+	}
 }

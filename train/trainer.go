@@ -27,6 +27,13 @@ type Model interface {
 	SetTraining(on bool)
 }
 
+// rowsModel is a Model that can apply its output layer at chosen target
+// positions only (transformer.Model.ForwardRows): the trainer then skips
+// the padding in the output projection and the loss.
+type rowsModel interface {
+	ForwardRows(src, prevOutput, rows *ts.Tensor) *ts.Tensor
+}
+
 // Vocab describes the dictionaries a model is built for.
 type Vocab struct {
 	Src, Tgt, Pad, EOS int
@@ -376,9 +383,7 @@ func (t *Trainer) update(batches []data.Batch) (UpdateStats, error) {
 			func() {
 				s := ts.NewScope()
 				defer s.Close()
-				src, prev, tgt := t.tensors(b)
-				logits := t.model.Forward(src, prev)
-				loss, nll := LabelSmoothedCE(logits, tgt, c.LabelSmoothing, int64(t.vocab.Pad))
+				loss, nll := t.loss(b)
 				loss.MustBackward()
 				l, _ := loss.Float64Value(nil)
 				n, _ := nll.Float64Value(nil)
@@ -433,14 +438,42 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // tensors moves a batch to the device: src [B,S], prev and tgt [B,T].
 func (t *Trainer) tensors(b data.Batch) (src, prev, tgt *ts.Tensor) {
-	mk := func(v []int64, n int) *ts.Tensor {
-		x := ts.MustOfSlice(v).MustView([]int64{int64(b.B), int64(n)}, true)
-		if t.dev.IsCuda() {
-			x = x.MustTo(t.dev, true)
-		}
-		return x
+	return t.tensor(b.Source, b.B, b.S), t.tensor(b.PrevOutput, b.B, b.T), t.tensor(b.Target, b.B, b.T)
+}
+
+// tensor makes an int64 tensor of shape dims from v on the training device.
+func (t *Trainer) tensor(v []int64, dims ...int) *ts.Tensor {
+	shape := make([]int64, len(dims))
+	for i, d := range dims {
+		shape[i] = int64(d)
 	}
-	return mk(b.Source, b.S), mk(b.PrevOutput, b.T), mk(b.Target, b.T)
+	x := ts.MustOfSlice(v).MustView(shape, true)
+	if t.dev.IsCuda() {
+		x = x.MustTo(t.dev, true)
+	}
+	return x
+}
+
+// loss is the summed label-smoothed loss and nll of batch b (tensors in
+// the current scope). Where the model allows it, only the positions whose
+// target is not padding go through the output layer and the loss; their
+// terms are the same, and padding adds nothing to the sums.
+func (t *Trainer) loss(b data.Batch) (loss, nll *ts.Tensor) {
+	pad := int64(t.vocab.Pad)
+	src, prev, tgt := t.tensors(b)
+	rm, ok := t.model.(rowsModel)
+	if !ok {
+		return LabelSmoothedCE(t.model.Forward(src, prev), tgt, t.cfg.LabelSmoothing, pad)
+	}
+	rows := make([]int64, 0, len(b.Target))
+	keep := make([]int64, 0, len(b.Target))
+	for i, y := range b.Target {
+		if y != pad {
+			rows, keep = append(rows, int64(i)), append(keep, y)
+		}
+	}
+	logits := rm.ForwardRows(src, prev, t.tensor(rows, len(rows)))
+	return LabelSmoothedCE(logits, t.tensor(keep, len(keep)), t.cfg.LabelSmoothing, pad)
 }
 
 // ValidStats are validation results: loss and nll in bits per token,
@@ -477,8 +510,7 @@ func (t *Trainer) validate() (ValidStats, []string, error) {
 				s := ts.NewScope()
 				defer s.Close()
 				b := t.valid.Batch(idx)
-				src, prev, tgt := t.tensors(b)
-				loss, nll := LabelSmoothedCE(t.model.Forward(src, prev), tgt, t.cfg.LabelSmoothing, int64(t.vocab.Pad))
+				loss, nll := t.loss(b)
 				l, _ := loss.Float64Value(nil)
 				n, _ := nll.Float64Value(nil)
 				lossSum += l

@@ -109,6 +109,11 @@ func (d *Decoder) output(x *ts.Tensor) *ts.Tensor {
 // the target shifted right, right-padded). Returns logits [B, T, V]
 // float32, owned by the caller (or the current scope).
 func (m *Model) Decode(prev *ts.Tensor, enc *EncoderOut) *ts.Tensor {
+	return m.Decoder.output(m.decodeHidden(prev, enc))
+}
+
+// decodeHidden is Decode up to the output layer: [B, T, D].
+func (m *Model) decodeHidden(prev *ts.Tensor, enc *EncoderOut) *ts.Tensor {
 	d := m.Decoder
 	sz := prev.MustSize()
 	t := sz[1]
@@ -124,5 +129,5 @@ func (m *Model) Decode(prev *ts.Tensor, enc *EncoderOut) *ts.Tensor {
 	causal.MustDrop()
 	selfMask.MustDrop()
 	encMask.MustDrop()
-	return d.output(x)
+	return x
 }

@@ -61,6 +61,21 @@ func (m *Model) Forward(src, prevOutput *ts.Tensor) *ts.Tensor {
 	return out
 }
 
+// ForwardRows is Forward with the output layer applied only at the given
+// positions: rows [N] int64 are flat indices into the [B, T] target
+// positions (b*T + t), and the result is logits [N, V]. Training passes
+// the positions whose target is not padding, so that the output
+// projection, the largest matrix product, and the loss skip the padding;
+// the logits at those positions equal Forward's. Tensors belong to the
+// current ts.Scope, as Forward's.
+func (m *Model) ForwardRows(src, prevOutput, rows *ts.Tensor) *ts.Tensor {
+	enc := m.Encode(src)
+	x := m.decodeHidden(prevOutput, enc)
+	enc.Free()
+	x = x.MustView([]int64{-1, int64(m.cfg.Dim)}, true).MustIndexSelect(0, rows, true)
+	return m.Decoder.output(x)
+}
+
 // Step decodes one position for every row of st. prev: [B] int64, the last
 // token (EOS at step 0). Returns log-probabilities [B, V] float32 of the
 // next token, owned by the caller (or the current scope); st's caches

@@ -1,6 +1,7 @@
 package transformer_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -285,6 +286,59 @@ func TestFoldedScaleMatches(t *testing.T) {
 			})
 			if d := maxAbsDiff(folded, plain); d > tol(plain) {
 				t.Fatalf("training-mode (folded) and eval-mode outputs differ by %g", d)
+			}
+		})
+	}
+}
+
+// ForwardRows gives Forward's logits at the chosen positions, and the
+// same gradients for a loss over them, for every norm/init pair (pre-LN's
+// final LayerNorm applies per row).
+func TestForwardRowsMatchesForward(t *testing.T) {
+	for _, c := range combos {
+		t.Run(c.norm+"/"+c.init, func(t *testing.T) {
+			outer := ts.NewScope()
+			defer outer.Close()
+			cfg := tiny(c.norm, c.init)
+			cfg.Dropout, cfg.AttentionDropout, cfg.ActivationDropout = 0, 0, 0
+			vs, m := build(t, cfg, 7)
+			perturb(vs, 8)
+			m.SetTraining(false)
+			src := ids([][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}})
+			prev := ids([][]int64{{2, 9, 10, 1, 1}, {2, 3, 4, 5, 6}})
+			rows := []int64{0, 1, 2, 5, 6, 7, 8, 9} // row 0's padding left out
+			idx := ts.MustOfSlice(rows)
+			weights := ts.MustRandn([]int64{int64(len(rows)), int64(cfg.TgtVocab)}, gotch.Float, gotch.CPU)
+			grads := func(loss *ts.Tensor) map[string][]float64 {
+				for _, v := range vs.Variables() {
+					if g := v.MustGrad(false); g.MustDefined() {
+						g.MustZero_()
+					}
+				}
+				loss.MustBackward()
+				out := map[string][]float64{}
+				for k, v := range vs.Variables() {
+					out[k] = v.MustGrad(false).Float64Values()
+				}
+				return out
+			}
+			full := m.Forward(src, prev).MustView([]int64{-1, int64(cfg.TgtVocab)}, true).MustIndexSelect(0, idx, true)
+			part := m.ForwardRows(src, prev, idx)
+			if d := maxAbsDiff(full, part); d > tol(full) {
+				t.Fatalf("ForwardRows differs from Forward's rows by %g", d)
+			}
+			gFull := grads(full.MustMul(weights, false).MustSum(gotch.Float, true))
+			gPart := grads(part.MustMul(weights, false).MustSum(gotch.Float, true))
+			for k, want := range gFull {
+				scale := 1.0 // float32 sums in another order: 1e-5 of the largest entry
+				for _, w := range want {
+					scale = math.Max(scale, math.Abs(w))
+				}
+				for i := range want {
+					if math.Abs(gPart[k][i]-want[i]) > 1e-5*scale {
+						t.Fatalf("%s[%d]: gradient %g through ForwardRows, %g through Forward", k, i, gPart[k][i], want[i])
+					}
+				}
 			}
 		})
 	}
