@@ -46,6 +46,10 @@ char *nmt_label_smoothed_ce(void *logits, void *target, double eps, int64_t pad,
 char *nmt_adam_step(void **params, void **grads, void **exp_avg, void **exp_avg_sq,
                     int64_t n, double b1, double b2, double eps, double decay,
                     double step_size);
+// nmt_clear_grads drops the gradients of n torch::Tensor* parameters
+// (PyTorch's zero_grad(set_to_none=True)): the next backward writes fresh
+// gradients instead of adding to zeroed ones.
+void nmt_clear_grads(void **params, int64_t n);
 
 #ifdef __cplusplus
 }

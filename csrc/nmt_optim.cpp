@@ -82,3 +82,7 @@ extern "C" char *nmt_adam_step(void **params, void **grads, void **exp_avg, void
     return error_copy(e.what());
   }
 }
+
+extern "C" void nmt_clear_grads(void **params, int64_t n) {
+  for (int64_t k = 0; k < n; k++) static_cast<at::Tensor *>(params[k])->mutable_grad().reset();
+}

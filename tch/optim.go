@@ -43,3 +43,19 @@ func FusedAdamStep(params, grads, m, v []*ts.Tensor, b1, b2, eps, decay, stepSiz
 	}
 	return nil
 }
+
+// ClearGrads drops the gradients of params (PyTorch's
+// zero_grad(set_to_none=True)): the next backward writes them afresh,
+// which saves zeroing them and then adding to the zeros.
+func ClearGrads(params []*ts.Tensor) {
+	if len(params) == 0 {
+		return
+	}
+	arr := C.malloc(C.size_t(len(params)) * C.size_t(unsafe.Sizeof(uintptr(0))))
+	defer C.free(arr)
+	ptrs := unsafe.Slice((*unsafe.Pointer)(arr), len(params))
+	for i, p := range params {
+		ptrs[i] = p.Ctensor()
+	}
+	C.nmt_clear_grads(&ptrs[0], C.int64_t(len(params)))
+}

@@ -175,3 +175,24 @@ func TestBLASCore(t *testing.T) {
 		t.Errorf("tch.BLASCore() = %q, OPENBLAS_CORETYPE=%q", core, want)
 	}
 }
+
+func TestClearGrads(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	x := ts.MustOfSlice([]float32{1, 2, 3}).MustSetRequiresGrad(true, true)
+	for i := 0; i < 2; i++ {
+		x.MustMulScalar(ts.FloatScalar(2), false).MustSum(gotch.Float, true).MustBackward()
+	}
+	if g := x.MustGrad(false).Float64Values(); g[0] != 4 {
+		t.Fatalf("accumulated gradient %v, want 4s", g)
+	}
+	tch.ClearGrads([]*ts.Tensor{x})
+	if x.MustGrad(false).MustDefined() {
+		t.Fatal("gradient still defined after ClearGrads")
+	}
+	x.MustMulScalar(ts.FloatScalar(3), false).MustSum(gotch.Float, true).MustBackward()
+	if g := x.MustGrad(false).Float64Values(); g[0] != 3 || g[2] != 3 {
+		t.Fatalf("gradient after ClearGrads %v, want 3s", g)
+	}
+}

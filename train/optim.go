@@ -243,14 +243,15 @@ func ClipGradNorm(params []Param, maxNorm float64) float64 {
 	return total
 }
 
-// ZeroGrads zeroes every gradient in place.
-func ZeroGrads(params []Param) {
-	for _, p := range params {
-		g := p.T.MustGrad(false)
-		if g.MustDefined() {
-			g.MustZero_()
-		}
+// ClearGrads drops every gradient (set to none, as PyTorch's
+// zero_grad(set_to_none=True)); the next backward writes them afresh.
+// Optimisers, clipping and the all-reduce skip or fill a missing gradient.
+func ClearGrads(params []Param) {
+	xs := make([]*ts.Tensor, len(params))
+	for i, p := range params {
+		xs[i] = p.T
 	}
+	tch.ClearGrads(xs)
 }
 
 func newOptimizer(c Config, params []Param) (Optimizer, error) {

@@ -403,7 +403,7 @@ func (t *Trainer) update(batches []data.Batch) (UpdateStats, error) {
 			if finite(lossSum) && finite(us.GNorm) {
 				t.optim.Step(us.LR)
 			}
-			ZeroGrads(t.params)
+			ClearGrads(t.params)
 		})
 		return nil
 	})
