@@ -51,6 +51,16 @@ char *nmt_adam_step(void **params, void **grads, void **exp_avg, void **exp_avg_
 // gradients instead of adding to zeroed ones.
 void nmt_clear_grads(void **params, int64_t n);
 
+// nmt_row_logsumexp writes to *out a new tensor [N] with log(sum(exp(x)))
+// of each row of x, a torch::Tensor* [N, V] of CPU floats
+// (nmt_decode.cpp). Returns NULL, or an error message to free.
+char *nmt_row_logsumexp(void *x, void **out);
+// nmt_row_topk writes to *vals [N, k] and *idx [N, k] (int64) the k
+// largest entries of each row of x (CPU floats [N, V]), largest first;
+// equal values keep column order. Returns NULL, or an error message to
+// free.
+char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,8 +15,8 @@
 #include <torch/types.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
+
+#include "nmt_guard.h"
 
 namespace {
 
@@ -37,13 +37,6 @@ adam_range(float *p, const float *g, float *m, float *v, int64_t n, float w1, fl
   }
 }
 
-char *error_copy(const char *what) {
-  const size_t n = std::strlen(what) + 1;
-  char *s = static_cast<char *>(std::malloc(n));
-  if (s != nullptr) std::memcpy(s, what, n);
-  return s;
-}
-
 void check_operand(const at::Tensor &t, const at::Tensor &p, const char *what, int64_t i) {
   TORCH_CHECK(t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous() &&
                   t.numel() == p.numel(),
@@ -56,7 +49,7 @@ void check_operand(const at::Tensor &t, const at::Tensor &p, const char *what, i
 extern "C" char *nmt_adam_step(void **params, void **grads, void **exp_avg, void **exp_avg_sq,
                                int64_t n, double b1, double b2, double eps, double decay,
                                double step_size) {
-  try {
+  return nmt::guard([&] {
     for (int64_t k = 0; k < n; k++) {
       at::Tensor &p = *static_cast<at::Tensor *>(params[k]);
       const at::Tensor g = static_cast<at::Tensor *>(grads[k])->contiguous();
@@ -75,12 +68,7 @@ extern "C" char *nmt_adam_step(void **params, void **grads, void **exp_avg, void
                    static_cast<float>(-step_size));
       });
     }
-    return nullptr;
-  } catch (const c10::Error &e) {
-    return error_copy(e.what_without_backtrace());
-  } catch (const std::exception &e) {
-    return error_copy(e.what());
-  }
+  });
 }
 
 extern "C" void nmt_clear_grads(void **params, int64_t n) {

@@ -100,12 +100,25 @@ func beamStep(m Model, st State, sents []*sentence, step int, o *Options, dev go
 			hist = append(hist, r.toks)
 		}
 	}
-	lp := m.Step(int64Tensor(prev, []int64{int64(len(prev))}, dev), st)
-	eosCol := mask(lp, o, step, hist, forced, dev)
+	lp, off, eosCol := stepScores(m, st, prev, o, step, hist, forced, dev)
 	v := int(lp.MustSize()[1])
 	k := min(2*o.Beam, v)
-	vals, idx := lp.MustTopk(int64(k), 1, true, true, false)
-	cv, ci := float32s(vals), int64s(idx)
+	var cv []float32
+	var ci []int64
+	if off != nil {
+		var err error
+		if cv, ci, err = tch.RowTopK(lp, k); err != nil {
+			panic(err)
+		}
+		for r, x := range off {
+			for j := r * k; j < (r+1)*k; j++ {
+				cv[j] -= x
+			}
+		}
+	} else {
+		vals, idx := lp.MustTopk(int64(k), 1, true, true, false)
+		cv, ci = float32s(vals), int64s(idx)
+	}
 
 	var keep []*sentence
 	var reorder []int64

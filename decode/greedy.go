@@ -34,10 +34,12 @@ func greedyStep(m Model, st State, sents []*sentence, step int, o *Options, dev 
 		hist[i] = r.toks
 		forced = forced || step >= se.maxLen
 	}
-	lp := m.Step(int64Tensor(prev, []int64{int64(len(prev))}, dev), st)
-	eosCol := mask(lp, o, step, hist, forced, dev)
+	lp, off, eosCol := stepScores(m, st, prev, o, step, hist, forced, dev)
 	vals, idx := lp.MustMaxDim(1, false, false)
 	bv, bi := float32s(vals), int64s(idx)
+	for i, x := range off {
+		bv[i] -= x
+	}
 	var keep []*sentence
 	var reorder []int64
 	for i, se := range sents {

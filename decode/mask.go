@@ -3,9 +3,49 @@ package decode
 import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
 
-// mask applies fairseq's per-step rules to lp [N,V] in place: pad never,
+// logitModel is a Model whose steps can also return logits: the
+// log-probabilities plus a constant per row. On the CPU the searches then
+// rank the logits (tch.RowTopK) and subtract each row's log-sum-exp
+// (tch.RowLogSumExp) from what they keep, instead of writing out
+// log-softmax over the whole vocabulary.
+type logitModel interface {
+	StepLogits(prev *ts.Tensor, st State) *ts.Tensor
+}
+
+// fusedSearch lets the searches use logitModel (tests turn it off to
+// compare).
+var fusedSearch = true
+
+// stepScores runs one decoder step over prev and returns the scores
+// [N, V] to rank, with fairseq's rules applied (mask), and off: row r's
+// log-probabilities are its scores minus off[r] (off is nil when the
+// scores are log-probabilities). eosCol is mask's, as log-probabilities.
+func stepScores(m Model, st State, prev []int64, o *Options, step int, hist [][]int64, forced bool, dev gotch.Device) (scores *ts.Tensor, off, eosCol []float32) {
+	pt := int64Tensor(prev, []int64{int64(len(prev))}, dev)
+	if lm, ok := m.(logitModel); ok && fusedSearch && !dev.IsCuda() {
+		scores = lm.StepLogits(pt, st)
+		var err error
+		if off, err = tch.RowLogSumExp(scores); err != nil {
+			panic(err)
+		}
+	} else {
+		scores = m.Step(pt, st)
+	}
+	eosCol = mask(scores, o, step, hist, forced, dev)
+	if off != nil {
+		for i := range eosCol {
+			eosCol[i] -= off[i]
+		}
+	}
+	return scores, off, eosCol
+}
+
+// mask applies fairseq's per-step rules to lp [N,V] (log-probabilities, or
+// logits: the rules are the same) in place: pad never,
 // the unknown-word penalty, EOS forbidden before MinLen, and no repeated
 // n-gram. hist[r] is row r's output so far, after the leading EOS.
 // It returns the EOS column before the MinLen rule when any row must

@@ -26,3 +26,7 @@ func (a transformerModel) Start(src *ts.Tensor, maxLen int) State {
 func (a transformerModel) Step(prev *ts.Tensor, st State) *ts.Tensor {
 	return a.m.Step(prev, st.(*transformer.State))
 }
+
+func (a transformerModel) StepLogits(prev *ts.Tensor, st State) *ts.Tensor {
+	return a.m.StepLogits(prev, st.(*transformer.State))
+}

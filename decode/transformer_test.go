@@ -139,3 +139,45 @@ func TestRealBeam1EqualsGreedy(t *testing.T) {
 		}
 	}
 }
+
+// The searches rank a transformer's logits on the CPU (tch.RowTopK minus
+// each row's log-sum-exp) instead of its log-softmax: the same
+// hypotheses with the same scores, under every per-step rule.
+func TestRealLogitSearchMatchesLogSoftmax(t *testing.T) {
+	tch.LockThread()
+	m := realModel(t, "default")
+	src := randSrc(9, 24, 10, 3)
+	run := func(o decode.Options, fused bool) [][]decode.Hypothesis {
+		defer decode.SetFusedSearch(fused)()
+		res, err := decode.Translate(decode.FromTransformer(m), src, o, decode.Batching{BatchSize: 4}, gotch.CPU)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	for _, tc := range []struct {
+		name string
+		set  func(o *decode.Options)
+	}{
+		{"greedy", func(o *decode.Options) { o.Beam, o.NBest = 1, 1 }},
+		{"beam 4", func(o *decode.Options) { o.Beam, o.NBest = 4, 4 }},
+		{"beam 3, rules", func(o *decode.Options) { o.Beam, o.NBest, o.MinLen, o.UnkPen, o.NoRepeatNgram = 3, 2, 3, 0.5, 2 }},
+		{"beam 2, forced ends", func(o *decode.Options) { o.Beam, o.NBest, o.MaxLenA, o.MaxLenB = 2, 2, 0, 2 }},
+	} {
+		o := decode.DefaultOptions()
+		o.LenPen, o.MaxLenA, o.MaxLenB, o.MaxPositions = 1, 1, 3, 40
+		tc.set(&o)
+		fused, plain := run(o, true), run(o, false)
+		for i := range src {
+			if len(fused[i]) != len(plain[i]) {
+				t.Fatalf("%s: sentence %d: %d hypotheses, %d with log-softmax", tc.name, i, len(fused[i]), len(plain[i]))
+			}
+			for j, h := range plain[i] {
+				f := fused[i][j]
+				if !reflect.DeepEqual(f.Tokens, h.Tokens) || math.Abs(f.Score-h.Score) > 1e-5*math.Max(1, math.Abs(h.Score)) {
+					t.Errorf("%s: sentence %d hypothesis %d: %v %g, with log-softmax %v %g", tc.name, i, j, f.Tokens, f.Score, h.Tokens, h.Score)
+				}
+			}
+		}
+	}
+}

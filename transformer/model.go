@@ -82,6 +82,16 @@ func (m *Model) ForwardRows(src, prevOutput, rows *ts.Tensor) *ts.Tensor {
 // advance by one position. Step runs without gradients and without
 // dropout; it frees its own temporaries.
 func (m *Model) Step(prev *ts.Tensor, st *State) *ts.Tensor {
+	return m.step(prev, st, true)
+}
+
+// StepLogits is Step returning the output layer's logits [B, V] instead of
+// log-probabilities (which are the logits minus each row's log-sum-exp).
+func (m *Model) StepLogits(prev *ts.Tensor, st *State) *ts.Tensor {
+	return m.step(prev, st, false)
+}
+
+func (m *Model) step(prev *ts.Tensor, st *State, logSoftmax bool) *ts.Tensor {
 	if st.step >= st.maxLen {
 		panic("transformer: Step past the State's maxLen")
 	}
@@ -100,7 +110,10 @@ func (m *Model) Step(prev *ts.Tensor, st *State) *ts.Tensor {
 		for i, l := range d.Layers {
 			x = l.step(x, st, i)
 		}
-		out = d.output(x).MustView([]int64{b, -1}, true).MustLogSoftmax(-1, gotch.Float, true)
+		out = d.output(x).MustView([]int64{b, -1}, true)
+		if logSoftmax {
+			out = out.MustLogSoftmax(-1, gotch.Float, true)
+		}
 		s.Keep(out)
 	})
 	st.step++
