@@ -60,6 +60,13 @@ char *nmt_row_logsumexp(void *x, void **out);
 // equal values keep column order. Returns NULL, or an error message to
 // free.
 char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx);
+// nmt_attend_one is attention for one query per row and head
+// (nmt_decode.cpp): q [B, H, 1, dh] or [B, H, dh] (scaled), keys and vals
+// CPU float views [B, H, n, dh] with the same strides and contiguous heads
+// (a cache's first n positions), mask additive [B, n] or NULL. *out
+// receives a new tensor [B, H, dh]. Returns NULL, or an error message to
+// free.
+char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, void **out);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 // nmt_decode.cpp: the CPU kernels of a search step (see nmt_api.h): each
 // row's log-sum-exp, and each row's k largest entries, so that beam search
-// takes its candidates from the logits without writing out log-softmax.
+// takes its candidates from the logits without writing out log-softmax;
+// and attention for one query per row straight over the key/value caches.
 // Built into libtch.so beside gotch's glue.
 #include "nmt_api.h"
 
@@ -11,6 +12,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "nmt_guard.h"
 #include "nmt_simd.h"
@@ -74,6 +76,57 @@ at::Tensor rows_of(void *x, const char *what) {
   return t.contiguous();
 }
 
+
+// kMaxDh bounds the head size attend_head keeps in registers.
+constexpr int64_t kMaxDh = 256;
+
+// attend_head_t is one query's attention over n positions for one row and
+// head: q [dh] (scaled), keys and values at k + j*stride and v + j*stride
+// (dh floats each), mask (n additive entries) or null. s has room for n
+// floats; out receives dh floats. dh is 8*C8 when C8 > 0 (the query and
+// the sums then stay in registers), else dh, a multiple of 8 up to kMaxDh.
+template <int C8>
+NMT_INLINE void attend_head_t(const float *q, const float *k, const float *v, int64_t stride,
+                              int64_t n, int64_t dh, const float *mask, float *s, float *out) {
+  const int64_t c8 = C8 > 0 ? C8 : dh / 8;
+  nmt::v8f qv[C8 > 0 ? C8 : kMaxDh / 8], acc[C8 > 0 ? C8 : kMaxDh / 8];
+  for (int64_t c = 0; c < c8; c++) qv[c] = nmt::load8(q + 8 * c);
+  float m = -std::numeric_limits<float>::infinity();
+  for (int64_t j = 0; j < n; j++) {
+    const float *kj = k + j * stride;
+    nmt::v8f d = qv[0] * nmt::load8(kj);
+    for (int64_t c = 1; c < c8; c++) d += qv[c] * nmt::load8(kj + 8 * c);
+    float x = static_cast<float>(nmt::hsum8(d));
+    if (mask != nullptr) x += mask[j];
+    s[j] = x;
+    m = x > m ? x : m;
+  }
+  const double sum = std::isinf(m) ? 0.0 : nmt::row_sum_exp(s, n, m, s);
+  const float inv = sum > 0 ? static_cast<float>(1.0 / sum) : 0.0f;
+  for (int64_t c = 0; c < c8; c++) acc[c] = nmt::splat8(0);
+  for (int64_t j = 0; j < n; j++) {
+    const nmt::v8f w = nmt::splat8(s[j] * inv);
+    const float *vj = v + j * stride;
+    for (int64_t c = 0; c < c8; c++) acc[c] += w * nmt::load8(vj + 8 * c);
+  }
+  for (int64_t c = 0; c < c8; c++) nmt::store8(out + 8 * c, acc[c]);
+}
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default"))) void
+attend_head(const float *q, const float *k, const float *v, int64_t stride, int64_t n,
+            int64_t dh, const float *mask, float *s, float *out) {
+  switch (dh) {
+    case 32:
+      return attend_head_t<4>(q, k, v, stride, n, dh, mask, s, out);
+    case 64:
+      return attend_head_t<8>(q, k, v, stride, n, dh, mask, s, out);
+    case 128:
+      return attend_head_t<16>(q, k, v, stride, n, dh, mask, s, out);
+    default:
+      return attend_head_t<0>(q, k, v, stride, n, dh, mask, s, out);
+  }
+}
+
 }  // namespace
 
 extern "C" char *nmt_row_logsumexp(void *x, void **out) {
@@ -105,5 +158,45 @@ extern "C" char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx) {
     });
     *vals = new at::Tensor(bv);
     *idx = new at::Tensor(bi);
+  });
+}
+
+extern "C" char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, void **out) {
+  return nmt::guard([&] {
+    const at::Tensor qt = static_cast<at::Tensor *>(q)->contiguous();
+    const at::Tensor &k = *static_cast<at::Tensor *>(keys);
+    const at::Tensor &v = *static_cast<at::Tensor *>(vals);
+    TORCH_CHECK(k.dim() == 4 && v.sizes() == k.sizes() && v.strides() == k.strides() &&
+                    k.device().is_cpu() && k.scalar_type() == at::kFloat &&
+                    v.scalar_type() == at::kFloat && k.stride(3) == 1,
+                "attend one: keys and values must be CPU float [B, H, n, dh] views with the same "
+                "strides and contiguous heads, got ",
+                k.sizes(), " and ", v.sizes());
+    const int64_t b = k.size(0), h = k.size(1), n = k.size(2), dh = k.size(3);
+    TORCH_CHECK(dh % 8 == 0 && dh <= kMaxDh, "attend one: head size ", dh,
+                " is not a multiple of 8 up to ", kMaxDh);
+    TORCH_CHECK(qt.scalar_type() == at::kFloat && qt.numel() == b * h * dh,
+                "attend one: query of ", qt.numel(), " floats for ", b, "x", h, "x", dh);
+    at::Tensor mt;
+    if (mask != nullptr) {
+      mt = static_cast<at::Tensor *>(mask)->contiguous();
+      TORCH_CHECK(mt.scalar_type() == at::kFloat && mt.numel() == b * n,
+                  "attend one: mask of ", mt.numel(), " floats for ", b, " rows of ", n);
+    }
+    at::Tensor r = at::empty({b, h, dh}, qt.options());
+    const float *qp = qt.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
+    const float *mp = mask != nullptr ? mt.data_ptr<float>() : nullptr;
+    float *rp = r.data_ptr<float>();
+    const int64_t sb = k.stride(0), sh = k.stride(1), sn = k.stride(2);
+    at::parallel_for(0, b * h, 8, [&](int64_t begin, int64_t end) {
+      std::vector<float> s(n);
+      for (int64_t i = begin; i < end; i++) {
+        const int64_t row = i / h, head = i % h;
+        const int64_t off = row * sb + head * sh;
+        attend_head(qp + i * dh, kp + off, vp + off, sn, n, dh,
+                    mp != nullptr ? mp + row * n : nullptr, s.data(), rp + i * dh);
+      }
+    });
+    *out = new at::Tensor(r);
   });
 }

@@ -44,3 +44,21 @@ func RowTopK(x *ts.Tensor, k int) ([]float32, []int64, error) {
 	it.MustCopyData(idx, it.Numel())
 	return vals, idx, nil
 }
+
+// AttendOne is attention for one query per row and head over a cache's
+// first n positions (csrc/nmt_decode.cpp), without the temporaries of a
+// multiply-and-sum: q [B, H, 1, dh] scaled, keys and vals CPU float32
+// views [B, H, n, dh] with equal strides and contiguous heads, mask an
+// additive [B, 1, n] (or [B, n]) or nil; dh a multiple of 8 up to 256.
+// Returns the context [B, H, dh] in the current scope.
+func AttendOne(q, keys, vals, mask *ts.Tensor) (*ts.Tensor, error) {
+	var m, out unsafe.Pointer
+	if mask != nil {
+		m = mask.Ctensor()
+	}
+	if msg := C.nmt_attend_one(q.Ctensor(), keys.Ctensor(), vals.Ctensor(), m, &out); msg != nil {
+		defer C.free(unsafe.Pointer(msg))
+		return nil, errors.New(C.GoString(msg))
+	}
+	return ts.FromCtensor(out), nil
+}

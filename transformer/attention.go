@@ -6,6 +6,8 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
 
 // Attention is fairseq's MultiheadAttention with q, k and v fused into one
@@ -136,10 +138,24 @@ func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64) *ts.Tensor {
 	return ts.MustLinear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias)
 }
 
+// fusedAttend lets attendOne use tch.AttendOne (tests turn it off to
+// compare).
+var fusedAttend = true
+
 // attendOne is attention for one query per row as multiply-and-sum: q
 // [B, H, 1, dh] (scaled), keys and vals [B, H, n, dh], mask additive
 // [B, 1, n] or nil. Returns the context [B, H, dh].
+//
+// On the CPU (head sizes that are multiples of 8) one kernel computes it
+// straight over the caches (tch.AttendOne).
 func attendOne(q, keys, vals, mask *ts.Tensor) *ts.Tensor {
+	if fusedAttend && keys.DType() == gotch.Float && keys.MustSize()[3]%8 == 0 && !keys.MustDevice().IsCuda() {
+		ctx, err := tch.AttendOne(q, keys, vals, mask)
+		if err != nil {
+			panic(err)
+		}
+		return ctx
+	}
 	scores := keys.MustMul(q, false).MustSumDimIntlist([]int64{3}, false, gotch.Float, true) // [B, H, n]
 	if mask != nil {
 		scores = scores.MustAdd(mask, true)

@@ -343,3 +343,53 @@ func TestForwardRowsMatchesForward(t *testing.T) {
 		})
 	}
 }
+
+// The CPU attention kernel equals multiply-and-sum over a cache's first n
+// positions (a strided view of a larger cache), with and without a mask.
+func TestAttendOneKernel(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	transformer.ManualSeed(11)
+	for _, dh := range []int64{8, 32, 64, 128, 136} {
+		const b, h, c, n = 5, 3, 12, 7
+		kc := ts.MustRandn([]int64{b, h, c, dh}, gotch.Float, gotch.CPU)
+		vc := ts.MustRandn([]int64{b, h, c, dh}, gotch.Float, gotch.CPU)
+		keys, vals := kc.MustNarrow(2, 0, n, false), vc.MustNarrow(2, 0, n, false)
+		q := ts.MustRandn([]int64{b, h, 1, dh}, gotch.Float, gotch.CPU)
+		maskVals := make([]float32, b*n)
+		for i := range maskVals {
+			if i%n < 2 && i/n%2 == 0 { // rows 0, 2, 4: the first two positions masked
+				maskVals[i] = float32(math.Inf(-1))
+			}
+		}
+		mask := ts.MustOfSlice(maskVals).MustView([]int64{b, 1, n}, true)
+		for _, m := range []*ts.Tensor{nil, mask} {
+			want := transformer.AttendOne(q, keys, vals, m, false)
+			got := transformer.AttendOne(q, keys, vals, m, true)
+			if d := maxAbsDiff(want, got); d > 1e-5 {
+				t.Errorf("dh %d mask %v: kernel differs by %g", dh, m != nil, d)
+			}
+		}
+	}
+}
+
+func BenchmarkAttendOne(b *testing.B) {
+	tch.LockThread()
+	tch.SetThreads(2)
+	s := ts.NewScope()
+	defer s.Close()
+	const rows, h, c, n, dh = 500, 4, 64, 43, 64
+	kc := ts.MustRandn([]int64{rows, h, c, dh}, gotch.Float, gotch.CPU)
+	vc := ts.MustRandn([]int64{rows, h, c, dh}, gotch.Float, gotch.CPU)
+	keys, vals := kc.MustNarrow(2, 0, n, false), vc.MustNarrow(2, 0, n, false)
+	q := ts.MustRandn([]int64{rows, h, 1, dh}, gotch.Float, gotch.CPU)
+	for _, fused := range []bool{true, false} {
+		b.Run(map[bool]string{true: "kernel", false: "mulsum"}[fused], func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				x := transformer.AttendOne(q, keys, vals, nil, fused)
+				x.MustDrop()
+			}
+		})
+	}
+}
