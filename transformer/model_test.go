@@ -1,6 +1,7 @@
 package transformer_test
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -115,69 +116,74 @@ func TestCausalMask(t *testing.T) {
 func TestIncrementalMatchesForward(t *testing.T) {
 	tch.LockThread()
 	defer transformer.SetInitialCap(4)() // the caches grow at steps 4 and 8
-	for _, c := range combos {
-		t.Run(c.norm+"/"+c.init, func(t *testing.T) {
-			outer := ts.NewScope()
-			defer outer.Close()
-			vs, m := build(t, tiny(c.norm, c.init), 3)
-			perturb(vs, 4)
-			m.SetTraining(false)
-			src := ids([][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}})
-			prev := ids([][]int64{{2, 9, 10, 11, 4, 5}, {2, 3, 4, 5, 6, 7}})
-			T := int64(6)
-			var want *ts.Tensor
-			ts.NoGrad(func() {
-				want = m.Forward(src, prev).MustLogSoftmax(-1, gotch.Float, true)
-			})
-			enc := m.Encode(src)
-			st := m.NewState(enc, 16)
-			defer st.Free()
-			enc.Free()
-			for i := int64(0); i < T; i++ {
-				step := ts.NewScope()
-				tok := prev.MustSelect(1, i, false)
-				got := m.Step(tok, st)
-				w := want.MustSelect(1, i, false)
-				if d := maxAbsDiff(got, w); d > tol(w) {
-					t.Fatalf("step %d: |incremental - full| = %g", i, d)
-				}
-				step.Close()
-			}
-			// Reorders, each followed by a step compared with a full pass
-			// over the reordered batch: rows not in equal groups (one encoder
-			// entry per row), replication into beams of 2 (no encoder move),
-			// a reorder within the beams, whole entries leaving, and back to
-			// unequal groups.
-			srcRows := [][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}}
-			hist := [][]int64{{2, 9, 10, 11, 4, 5}, {2, 3, 4, 5, 6, 7}}
-			next := int64(13)
-			for _, idx := range [][]int64{{1, 0, 1}, {0, 0, 1, 1, 2, 2}, {1, 0, 3, 2, 5, 4}, {2, 3, 4, 5}, {0, 2}, {1, 1, 1, 0}} {
-				st.Reorder(idx)
-				var src2, hist2 [][]int64
-				var toks []int64
-				for _, r := range idx {
-					src2 = append(src2, srcRows[r])
-					toks = append(toks, next%20+4)
-					hist2 = append(hist2, append(append([]int64(nil), hist[r]...), next%20+4))
-					next++
-				}
-				srcRows, hist = src2, hist2
-				var want2 *ts.Tensor
-				n := int64(len(hist[0]))
+	// Head size 4 takes libtorch's ops; 32 the CPU attention kernels.
+	for _, dh := range []int{4, 32} {
+		for _, c := range combos {
+			t.Run(fmt.Sprintf("%s/%s/dh%d", c.norm, c.init, dh), func(t *testing.T) {
+				outer := ts.NewScope()
+				defer outer.Close()
+				cfg := tiny(c.norm, c.init)
+				cfg.Dim = cfg.Heads * dh
+				vs, m := build(t, cfg, 3)
+				perturb(vs, 4)
+				m.SetTraining(false)
+				src := ids([][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}})
+				prev := ids([][]int64{{2, 9, 10, 11, 4, 5}, {2, 3, 4, 5, 6, 7}})
+				T := int64(6)
+				var want *ts.Tensor
 				ts.NoGrad(func() {
-					want2 = m.Forward(ids(srcRows), ids(hist)).MustLogSoftmax(-1, gotch.Float, true).MustSelect(1, n-1, true)
+					want = m.Forward(src, prev).MustLogSoftmax(-1, gotch.Float, true)
 				})
-				step := ts.NewScope()
-				got := m.Step(ts.MustOfSlice(toks), st)
-				if d := maxAbsDiff(got, want2); d > tol(want2) {
-					t.Fatalf("after reorder %v: |incremental - full| = %g", idx, d)
+				enc := m.Encode(src)
+				st := m.NewState(enc, 16)
+				defer st.Free()
+				enc.Free()
+				for i := int64(0); i < T; i++ {
+					step := ts.NewScope()
+					tok := prev.MustSelect(1, i, false)
+					got := m.Step(tok, st)
+					w := want.MustSelect(1, i, false)
+					if d := maxAbsDiff(got, w); d > tol(w) {
+						t.Fatalf("step %d: |incremental - full| = %g", i, d)
+					}
+					step.Close()
 				}
-				step.Close()
-				if st.Rows() != len(idx) || st.Len() != int(n) {
-					t.Fatalf("state rows %d len %d, want %d %d", st.Rows(), st.Len(), len(idx), n)
+				// Reorders, each followed by a step compared with a full pass
+				// over the reordered batch: rows not in equal groups (one encoder
+				// entry per row), replication into beams of 2 (no encoder move),
+				// a reorder within the beams, whole entries leaving, and back to
+				// unequal groups.
+				srcRows := [][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}}
+				hist := [][]int64{{2, 9, 10, 11, 4, 5}, {2, 3, 4, 5, 6, 7}}
+				next := int64(13)
+				for _, idx := range [][]int64{{1, 0, 1}, {0, 0, 1, 1, 2, 2}, {1, 0, 3, 2, 5, 4}, {2, 3, 4, 5}, {0, 2}, {1, 1, 1, 0}} {
+					st.Reorder(idx)
+					var src2, hist2 [][]int64
+					var toks []int64
+					for _, r := range idx {
+						src2 = append(src2, srcRows[r])
+						toks = append(toks, next%20+4)
+						hist2 = append(hist2, append(append([]int64(nil), hist[r]...), next%20+4))
+						next++
+					}
+					srcRows, hist = src2, hist2
+					var want2 *ts.Tensor
+					n := int64(len(hist[0]))
+					ts.NoGrad(func() {
+						want2 = m.Forward(ids(srcRows), ids(hist)).MustLogSoftmax(-1, gotch.Float, true).MustSelect(1, n-1, true)
+					})
+					step := ts.NewScope()
+					got := m.Step(ts.MustOfSlice(toks), st)
+					if d := maxAbsDiff(got, want2); d > tol(want2) {
+						t.Fatalf("after reorder %v: |incremental - full| = %g", idx, d)
+					}
+					step.Close()
+					if st.Rows() != len(idx) || st.Len() != int(n) {
+						t.Fatalf("state rows %d len %d, want %d %d", st.Rows(), st.Len(), len(idx), n)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
