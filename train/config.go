@@ -65,6 +65,8 @@ type Config struct {
 	SkipNonfinite  bool    `yaml:"skip-nonfinite" help:"skip an update whose loss or gradient is not finite, instead of stopping"`
 
 	// Validation, checkpoints and logging.
+	ValidateInterval        int    `yaml:"validate-interval" help:"validate at the end of every N epochs (and of the last)"`
+	SaveInterval            int    `yaml:"save-interval" help:"save checkpoints at the end of every N epochs (and of the last)"`
 	ValidateIntervalUpdates int    `yaml:"validate-interval-updates" help:"also validate every N updates (0: only at epoch ends)"`
 	SaveIntervalUpdates     int    `yaml:"save-interval-updates" help:"save checkpoint_E_U every N updates (0: off)"`
 	KeepIntervalUpdates     int    `yaml:"keep-interval-updates" help:"keep the last N checkpoint_E_U files (0: all)"`
@@ -102,7 +104,7 @@ func DefaultConfig() Config {
 		Optimizer: "adam", LR: 5e-4, AdamBetas: "0.9,0.98", AdamEps: 1e-8,
 		LRScheduler: "inverse_sqrt", WarmupUpdates: 4000, WarmupInitLR: 1e-7,
 		MaxTokens: 4096, UpdateFreq: 1, Seed: 1,
-		BestMetric: "loss", LogInterval: 100, Device: "auto",
+		BestMetric: "loss", LogInterval: 100, Device: "auto", ValidateInterval: 1, SaveInterval: 1,
 		EvalBLEUDetok: "space", EvalBLEUBeam: 5, EvalBLEULenPen: 1, EvalBLEUMaxLenB: 200,
 	}
 }
@@ -326,6 +328,10 @@ func (c Config) Validate() error {
 		return bad("max-update", "0 (no bound) or more", c.MaxUpdate)
 	case c.MaxEpoch < 0:
 		return bad("max-epoch", "0 (no bound) or more", c.MaxEpoch)
+	case c.ValidateInterval < 1:
+		return bad("validate-interval", "1 or more (epochs)", c.ValidateInterval)
+	case c.SaveInterval < 1:
+		return bad("save-interval", "1 or more (epochs)", c.SaveInterval)
 	case c.ValidateIntervalUpdates < 0 || c.SaveIntervalUpdates < 0 || c.KeepIntervalUpdates < 0 || c.KeepLastEpochs < 0 || c.Patience < 0:
 		return errors.New("validate-interval-updates, save-interval-updates, keep-interval-updates, keep-last-epochs, patience: want 0 (off) or more")
 	case !oneOf(c.BestMetric, "loss", "nll_loss", "ppl", "bleu"):

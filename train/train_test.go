@@ -1,12 +1,14 @@
 package train
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -511,5 +513,43 @@ func TestLossSkipsPadding(t *testing.T) {
 	})
 	if math.Abs(fl-pl) > 1e-5*fl || math.Abs(fn-pn) > 1e-5*fn {
 		t.Fatalf("loss %v nll %v without the padding, %v %v with it", pl, pn, fl, fn)
+	}
+}
+
+// fairseq's --validate-interval and --save-interval: validation every N
+// epochs, checkpoints every M epochs, both at the end of the last epoch.
+func TestValidateAndSaveIntervals(t *testing.T) {
+	tch.LockThread()
+	c := tinyConfig(t)
+	c.MaxEpoch, c.ValidateInterval, c.SaveInterval = 5, 2, 3
+	if _, err := run(t, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(c.SaveDir, "metrics.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var validEpochs []int
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r Record
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Type == "valid" {
+			validEpochs = append(validEpochs, r.Epoch)
+		}
+	}
+	if !slices.Equal(validEpochs, []int{2, 4, 5}) {
+		t.Errorf("validated at the end of epochs %v, want [2 4 5]", validEpochs)
+	}
+	for e := 1; e <= 5; e++ {
+		_, err := os.Stat(filepath.Join(c.SaveDir, fmt.Sprintf("checkpoint%d%s", e, Ext)))
+		if want := e == 3 || e == 5; (err == nil) != want {
+			t.Errorf("checkpoint%d: exists %v, want %v", e, err == nil, want)
+		}
+	}
+	c.ValidateInterval = 0
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "validate-interval") {
+		t.Errorf("validate-interval 0: err = %v", err)
 	}
 }

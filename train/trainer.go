@@ -323,7 +323,7 @@ func (t *Trainer) Run() error {
 		mid := c.ValidateIntervalUpdates > 0 && t.updates%c.ValidateIntervalUpdates == 0
 		save := c.SaveIntervalUpdates > 0 && t.updates%c.SaveIntervalUpdates == 0
 		if mid || save {
-			stop, err := t.validateAndSave(prog, false, save)
+			stop, err := t.validateAndSave(prog, true, true, false, save)
 			if err != nil || stop {
 				return err
 			}
@@ -333,16 +333,28 @@ func (t *Trainer) Run() error {
 	return err
 }
 
+// endEpoch validates and saves at the end of an epoch, as fairseq does:
+// validation every validate-interval epochs, checkpoints every
+// save-interval epochs, and both at the end of the last epoch.
 func (t *Trainer) endEpoch(prog *progress) (stop bool, err error) {
-	return t.validateAndSave(prog, true, false)
+	c := t.cfg
+	epoch := t.it.State().Epoch
+	last := c.MaxEpoch > 0 && epoch >= c.MaxEpoch
+	validate := last || epoch%c.ValidateInterval == 0
+	save := last || epoch%c.SaveInterval == 0
+	if !validate && !save {
+		return false, nil
+	}
+	return t.validateAndSave(prog, validate, save, save, false)
 }
 
-// validateAndSave validates (if there is a valid set) and saves
-// checkpoint_last plus checkpointE (epoch end), checkpoint_E_U (interval)
-// and checkpoint_best (improvement). It reports whether patience ran out.
-func (t *Trainer) validateAndSave(prog *progress, epochEnd, interval bool) (bool, error) {
+// validateAndSave validates (if asked and there is a valid set) and, if
+// asked to save, writes checkpoint_last plus checkpointE (epoch end),
+// checkpoint_E_U (interval) and checkpoint_best (improvement). It reports
+// whether patience ran out.
+func (t *Trainer) validateAndSave(prog *progress, validate, save, epochEnd, interval bool) (bool, error) {
 	improved := false
-	if t.validPlan != nil {
+	if validate && t.validPlan != nil {
 		vs, hyps, err := t.validate()
 		if err != nil {
 			return false, err
@@ -361,8 +373,10 @@ func (t *Trainer) validateAndSave(prog *progress, epochEnd, interval bool) (bool
 		t.metrics.Write(rec)
 		prog.logLine(rec)
 	}
-	if _, err := t.save(epochEnd, interval, improved); err != nil {
-		return false, err
+	if save {
+		if _, err := t.save(epochEnd, interval, improved); err != nil {
+			return false, err
+		}
 	}
 	if t.cfg.Patience > 0 && t.badValids >= t.cfg.Patience {
 		fmt.Fprintf(t.log, "early stop: %s did not improve for %d validations (best %.4f)\n", t.cfg.BestMetric, t.badValids, *t.best)
