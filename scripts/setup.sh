@@ -202,8 +202,9 @@ build_glue() {
 	fi
 	# csrc/nmt_dist.* are the c10d shim's (build_dist), not the glue's.
 	# The project's own files may assume -fno-math-errno (as libtorch is
-	# built): sqrt without its errno branch vectorizes.
-	local f o objs="" s pcxx="$cxx -fno-math-errno"
+	# built): sqrt without its errno branch vectorizes. -Wno-psabi: GCC's
+	# note on 32-byte vector arguments (csrc/nmt_simd.h), which stay inline.
+	local f o objs="" s pcxx="$cxx -fno-math-errno -Wno-psabi"
 	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_loss.cpp csrc/nmt_optim.cpp csrc/nmt_decode.cpp; do
 		o=build/obj/$(basename "$f" .cpp).o
 		objs="$objs $o"
