@@ -19,7 +19,7 @@
 
 namespace {
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default"))) float
+NMT_CLONES float
 lse_row(const float *x, int64_t v) {
   double unused;
   const float m = nmt::row_max_sum(x, v, &unused);
@@ -31,7 +31,7 @@ lse_row(const float *x, int64_t v) {
 // and their indices to bi; equal values keep the order of their indices.
 // Blocks of 64 whose largest entry does not beat the k-th so far are
 // skipped after one vector pass.
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default"))) void
+NMT_CLONES void
 topk_row(const float *x, int64_t v, int64_t k, float *bv, int64_t *bi) {
   int64_t n = 0;
   auto insert = [&](float val, int64_t i) {
@@ -112,7 +112,7 @@ NMT_INLINE void attend_head_t(const float *q, const float *k, const float *v, in
   for (int64_t c = 0; c < c8; c++) nmt::store8(out + 8 * c, acc[c]);
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default"))) void
+NMT_CLONES void
 attend_head(const float *q, const float *k, const float *v, int64_t stride, int64_t n,
             int64_t dh, const float *mask, float *s, float *out) {
   switch (dh) {

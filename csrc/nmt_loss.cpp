@@ -34,7 +34,7 @@ struct RowResult {
 // ls_row computes one row's loss terms and, when g is not null, the
 // gradient of a*nll + b*smooth with respect to the row's logits:
 // softmax(x) - b - a*onehot(t), since a + b*V = 1.
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default"))) RowResult
+NMT_CLONES RowResult
 ls_row(const float *x, float *g, int64_t v, int64_t t, float a, float b) {
   double s;
   const float m = nmt::row_max_sum(x, v, &s);

@@ -17,12 +17,13 @@
 #include <cmath>
 
 #include "nmt_guard.h"
+#include "nmt_simd.h"
 
 namespace {
 
 // adam_range updates elements [0, n) of one parameter. Written as plain
 // loops that vectorize; built for AVX-512, AVX2 with FMA and the baseline.
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default"))) void
+NMT_CLONES void
 adam_range(float *p, const float *g, float *m, float *v, int64_t n, float w1, float w2,
            float eps, float decay, float negStep) {
   for (int64_t i = 0; i < n; i++) {

@@ -10,6 +10,14 @@
 // instruction set.
 #define NMT_INLINE inline __attribute__((always_inline))
 
+// NMT_CLONES builds a function for AVX-512, AVX2 with FMA and the baseline,
+// picked when the library loads (x86-64; elsewhere one build).
+#if defined(__x86_64__)
+#define NMT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
+#else
+#define NMT_CLONES
+#endif
+
 namespace nmt {
 
 typedef float v8f __attribute__((vector_size(32)));
