@@ -345,13 +345,13 @@ func (t *Trainer) endEpoch(prog *progress) (stop bool, err error) {
 	if !validate && !save {
 		return false, nil
 	}
-	return t.validateAndSave(prog, validate, save, save, false)
+	return t.validateAndSave(prog, validate, save, true, false)
 }
 
-// validateAndSave validates (if asked and there is a valid set) and, if
-// asked to save, writes checkpoint_last plus checkpointE (epoch end),
-// checkpoint_E_U (interval) and checkpoint_best (improvement). It reports
-// whether patience ran out.
+// validateAndSave validates (if validate and there is a valid set) and, if
+// save, writes checkpoint_last plus checkpointE (epochEnd), checkpoint_E_U
+// (interval) and checkpoint_best (improvement). It reports whether
+// patience ran out.
 func (t *Trainer) validateAndSave(prog *progress, validate, save, epochEnd, interval bool) (bool, error) {
 	improved := false
 	if validate && t.validPlan != nil {
