@@ -28,6 +28,8 @@ import (
 	"unsafe"
 
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
 
 // Backends lists the compiled-in backends, e.g. "gloo" or "gloo,nccl".
@@ -149,18 +151,6 @@ func (g *Group) Close() {
 	}
 }
 
-func (g *Group) handles(xs []*ts.Tensor) (unsafe.Pointer, func()) {
-	if len(xs) == 0 {
-		return nil, func() {}
-	}
-	p := C.malloc(C.size_t(len(xs)) * C.size_t(unsafe.Sizeof(uintptr(0))))
-	arr := unsafe.Slice((*unsafe.Pointer)(p), len(xs))
-	for i, x := range xs {
-		arr[i] = x.Ctensor()
-	}
-	return p, func() { C.free(p) }
-}
-
 func (g *Group) ms() C.int64_t { return C.int64_t(g.Timeout.Milliseconds()) }
 
 // AllReduce sums xs (contiguous, one dtype and device) across the group in
@@ -172,7 +162,7 @@ func (g *Group) AllReduce(xs []*ts.Tensor) error {
 	if len(xs) == 0 {
 		return nil
 	}
-	p, free := g.handles(xs)
+	p, free := tch.Handles(xs)
 	defer free()
 	return cerr(C.nmt_dist_allreduce(g.pg, (*unsafe.Pointer)(p), C.int(len(xs)), C.int64_t(g.BucketBytes), g.ms()))
 }
@@ -185,7 +175,7 @@ func (g *Group) Broadcast(xs []*ts.Tensor, root int) error {
 	if len(xs) == 0 {
 		return nil
 	}
-	p, free := g.handles(xs)
+	p, free := tch.Handles(xs)
 	defer free()
 	return cerr(C.nmt_dist_broadcast(g.pg, (*unsafe.Pointer)(p), C.int(len(xs)), C.int(root), C.int64_t(g.BucketBytes), g.ms()))
 }

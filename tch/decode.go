@@ -1,11 +1,9 @@
 package tch
 
-// #include <stdlib.h>
 // #include "nmt_api.h"
 import "C"
 
 import (
-	"errors"
 	"unsafe"
 
 	"github.com/sugarme/gotch/ts"
@@ -16,9 +14,8 @@ import (
 // log-softmax(x).
 func RowLogSumExp(x *ts.Tensor) ([]float32, error) {
 	var out unsafe.Pointer
-	if msg := C.nmt_row_logsumexp(x.Ctensor(), &out); msg != nil {
-		defer C.free(unsafe.Pointer(msg))
-		return nil, errors.New(C.GoString(msg))
+	if err := cError(C.nmt_row_logsumexp(x.Ctensor(), &out)); err != nil {
+		return nil, err
 	}
 	t := ts.FromCtensor(out)
 	defer t.MustDrop()
@@ -32,9 +29,8 @@ func RowLogSumExp(x *ts.Tensor) ([]float32, error) {
 // [N*k]; equal values come in column order (csrc/nmt_decode.cpp).
 func RowTopK(x *ts.Tensor, k int) ([]float32, []int64, error) {
 	var vp, ip unsafe.Pointer
-	if msg := C.nmt_row_topk(x.Ctensor(), C.int64_t(k), &vp, &ip); msg != nil {
-		defer C.free(unsafe.Pointer(msg))
-		return nil, nil, errors.New(C.GoString(msg))
+	if err := cError(C.nmt_row_topk(x.Ctensor(), C.int64_t(k), &vp, &ip)); err != nil {
+		return nil, nil, err
 	}
 	vt, it := ts.FromCtensor(vp), ts.FromCtensor(ip)
 	defer vt.MustDrop()
@@ -56,9 +52,8 @@ func AttendOne(q, keys, vals, mask *ts.Tensor) (*ts.Tensor, error) {
 	if mask != nil {
 		m = mask.Ctensor()
 	}
-	if msg := C.nmt_attend_one(q.Ctensor(), keys.Ctensor(), vals.Ctensor(), m, &out); msg != nil {
-		defer C.free(unsafe.Pointer(msg))
-		return nil, errors.New(C.GoString(msg))
+	if err := cError(C.nmt_attend_one(q.Ctensor(), keys.Ctensor(), vals.Ctensor(), m, &out)); err != nil {
+		return nil, err
 	}
 	return ts.FromCtensor(out), nil
 }

@@ -1,11 +1,9 @@
 package tch
 
-// #include <stdlib.h>
 // #include "nmt_api.h"
 import "C"
 
 import (
-	"errors"
 	"unsafe"
 
 	"github.com/sugarme/gotch/ts"
@@ -20,9 +18,8 @@ import (
 // with it to float rounding.
 func FusedLabelSmoothedCE(logits, target *ts.Tensor, eps float64, pad int64) (loss, nll *ts.Tensor, err error) {
 	var l, n unsafe.Pointer
-	if msg := C.nmt_label_smoothed_ce(logits.Ctensor(), target.Ctensor(), C.double(eps), C.int64_t(pad), &l, &n); msg != nil {
-		defer C.free(unsafe.Pointer(msg))
-		return nil, nil, errors.New(C.GoString(msg))
+	if err := cError(C.nmt_label_smoothed_ce(logits.Ctensor(), target.Ctensor(), C.double(eps), C.int64_t(pad), &l, &n)); err != nil {
+		return nil, nil, err
 	}
 	return ts.FromCtensor(l), ts.FromCtensor(n), nil
 }

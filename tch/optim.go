@@ -1,11 +1,9 @@
 package tch
 
-// #include <stdlib.h>
 // #include "nmt_api.h"
 import "C"
 
 import (
-	"errors"
 	"fmt"
 	"unsafe"
 
@@ -30,18 +28,11 @@ func FusedAdamStep(params, grads, m, v []*ts.Tensor, b1, b2, eps, decay, stepSiz
 	if n == 0 {
 		return nil
 	}
-	arr := C.malloc(C.size_t(4*n) * C.size_t(unsafe.Sizeof(uintptr(0))))
-	defer C.free(arr)
+	arr, free := Handles(params, grads, m, v)
+	defer free()
 	ptrs := unsafe.Slice((*unsafe.Pointer)(arr), 4*n)
-	for i := 0; i < n; i++ {
-		ptrs[i], ptrs[n+i], ptrs[2*n+i], ptrs[3*n+i] = params[i].Ctensor(), grads[i].Ctensor(), m[i].Ctensor(), v[i].Ctensor()
-	}
-	if msg := C.nmt_adam_step(&ptrs[0], &ptrs[n], &ptrs[2*n], &ptrs[3*n], C.int64_t(n),
-		C.double(b1), C.double(b2), C.double(eps), C.double(decay), C.double(stepSize)); msg != nil {
-		defer C.free(unsafe.Pointer(msg))
-		return errors.New(C.GoString(msg))
-	}
-	return nil
+	return cError(C.nmt_adam_step(&ptrs[0], &ptrs[n], &ptrs[2*n], &ptrs[3*n], C.int64_t(n),
+		C.double(b1), C.double(b2), C.double(eps), C.double(decay), C.double(stepSize)))
 }
 
 // ClearGrads drops the gradients of params (PyTorch's
@@ -51,11 +42,7 @@ func ClearGrads(params []*ts.Tensor) {
 	if len(params) == 0 {
 		return
 	}
-	arr := C.malloc(C.size_t(len(params)) * C.size_t(unsafe.Sizeof(uintptr(0))))
-	defer C.free(arr)
-	ptrs := unsafe.Slice((*unsafe.Pointer)(arr), len(params))
-	for i, p := range params {
-		ptrs[i] = p.Ctensor()
-	}
-	C.nmt_clear_grads(&ptrs[0], C.int64_t(len(params)))
+	arr, free := Handles(params)
+	defer free()
+	C.nmt_clear_grads((*unsafe.Pointer)(arr), C.int64_t(len(params)))
 }

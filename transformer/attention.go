@@ -146,10 +146,10 @@ var fusedAttend = true
 // [B, H, 1, dh] (scaled), keys and vals [B, H, n, dh], mask additive
 // [B, 1, n] or nil. Returns the context [B, H, dh].
 //
-// On the CPU (head sizes that are multiples of 8) one kernel computes it
-// straight over the caches (tch.AttendOne).
+// On the CPU (head sizes that are multiples of 8, up to 256) one kernel
+// computes it straight over the caches (tch.AttendOne).
 func attendOne(q, keys, vals, mask *ts.Tensor) *ts.Tensor {
-	if fusedAttend && keys.DType() == gotch.Float && keys.MustSize()[3]%8 == 0 && !keys.MustDevice().IsCuda() {
+	if dh := keys.MustSize()[3]; fusedAttend && keys.DType() == gotch.Float && dh%8 == 0 && dh <= 256 && !keys.MustDevice().IsCuda() {
 		ctx, err := tch.AttendOne(q, keys, vals, mask)
 		if err != nil {
 			panic(err)
