@@ -68,6 +68,19 @@ char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx);
 // free.
 char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, void **out);
 
+// nmt_linear is x [..., K] times w [N, K] transposed plus b [N] (b may be
+// NULL), like at::linear, with autograd (nmt_gemm.cpp): through oneDNN's
+// sgemm for CPU float tensors when nmt_set_gemm_onednn(1) took effect,
+// through at::linear otherwise. *out receives a new tensor [..., N].
+// Returns NULL, or an error message to free.
+char *nmt_linear(void *x, void *w, void *b, void **out);
+// nmt_set_gemm_onednn picks oneDNN's sgemm (1) or libtorch's linear (0) for
+// nmt_linear; returns 0 when oneDNN's sgemm is not found.
+int nmt_set_gemm_onednn(int on);
+// nmt_gemm_onednn_available is 1 when the process has oneDNN's dnnl_sgemm.
+int nmt_gemm_onednn_available(void);
+// nmt_cpu_has_avx512 is 1 when the CPU runs AVX-512F instructions.
+int nmt_cpu_has_avx512(void);
 #ifdef __cplusplus
 }
 #endif

@@ -205,7 +205,7 @@ build_glue() {
 	# built): sqrt without its errno branch vectorizes. -Wno-psabi: GCC's
 	# note on 32-byte vector arguments (csrc/nmt_simd.h), which stay inline.
 	local f o objs="" s pcxx="$cxx -fno-math-errno -Wno-psabi"
-	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_loss.cpp csrc/nmt_optim.cpp csrc/nmt_decode.cpp; do
+	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_loss.cpp csrc/nmt_optim.cpp csrc/nmt_decode.cpp csrc/nmt_gemm.cpp; do
 		o=build/obj/$(basename "$f" .cpp).o
 		objs="$objs $o"
 		s=$(printf '%s\n%s\n%s\n' "$pcxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - "$f" csrc/nmt_api.h csrc/nmt_guard.h csrc/nmt_simd.h | sha256sum | cut -c1-16)

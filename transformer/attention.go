@@ -60,7 +60,7 @@ func (a *Attention) selfAttn(x, mask *ts.Tensor, train bool) *ts.Tensor {
 	sz := x.MustSize()
 	b, t := sz[0], sz[1]
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
-	qkv := ts.MustLinear(x, a.InProj, a.InBias). // [B, T, 3D]
+	qkv := tch.MustLinear(x, a.InProj, a.InBias). // [B, T, 3D]
 							MustView([]int64{b, t, 3, h, dh}, true).
 							MustPermute([]int64{2, 0, 3, 1, 4}, true).
 							MustContiguous(true) // [3, B, H, T, dh]
@@ -76,7 +76,7 @@ func (a *Attention) projectKV(enc *ts.Tensor) *ts.Tensor {
 	sz := enc.MustSize()
 	b, s := sz[0], sz[1]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
-	return ts.MustLinear(enc, a.InProj.MustNarrow(0, d, 2*d, false), narrowOpt(a.InBias, d, 2*d)).
+	return tch.MustLinear(enc, a.InProj.MustNarrow(0, d, 2*d, false), narrowOpt(a.InBias, d, 2*d)).
 		MustView([]int64{b, s, 2, h, dh}, true).
 		MustPermute([]int64{2, 0, 3, 1, 4}, true).
 		MustContiguous(true)
@@ -89,7 +89,7 @@ func (a *Attention) crossAttn(x, kv, mask *ts.Tensor, train bool) *ts.Tensor {
 	b, t := sz[0], sz[1]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
 	s := kv.MustSize()[3]
-	q := ts.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
+	q := tch.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
 		MustView([]int64{b, t, h, dh}, true).
 		MustTranspose(1, 2, true).
 		MustReshape([]int64{b * h, t, dh}, true)
@@ -128,14 +128,14 @@ func (a *Attention) attend(q, k, v, mask *ts.Tensor, b, t int64, train bool) *ts
 func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
-	qkv := ts.MustLinear(x, a.InProj, a.InBias).MustView([]int64{b, 3, h, dh}, true)
+	qkv := tch.MustLinear(x, a.InProj, a.InBias).MustView([]int64{b, 3, h, dh}, true)
 	k = k.MustNarrow(0, 0, b, false) // rows 0..B-1 of Bcap
 	v = v.MustNarrow(0, 0, b, false)
 	k.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 1, false))
 	v.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 2, false))
 	q := qkv.MustSelect(1, 0, false).MustMulScalar(ts.FloatScalar(a.scale), true).MustUnsqueeze(2, true) // [B, H, 1, dh]
 	ctx := attendOne(q, k.MustNarrow(2, 0, step+1, false), v.MustNarrow(2, 0, step+1, false), nil)
-	return ts.MustLinear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias)
+	return tch.MustLinear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias)
 }
 
 // fusedAttend lets attendOne use tch.AttendOne (tests turn it off to
@@ -172,14 +172,14 @@ func attendOne(q, keys, vals, mask *ts.Tensor) *ts.Tensor {
 func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
-	q := ts.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
+	q := tch.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
 		MustMulScalar(ts.FloatScalar(a.scale), true)
 	if g == 1 {
 		if mask != nil {
 			mask = mask.MustView([]int64{b, 1, -1}, false)
 		}
 		ctx := attendOne(q.MustView([]int64{b, h, 1, dh}, true), kv.MustSelect(0, 0, false), kv.MustSelect(0, 1, false), mask)
-		return ts.MustLinear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias)
+		return tch.MustLinear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias)
 	}
 	q = q.
 		MustView([]int64{b / g, g, h, dh}, true).
@@ -192,5 +192,5 @@ func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 		MustMatmul(kv.MustSelect(0, 1, false), true). // [G, H, g, dh]
 		MustTranspose(1, 2, true).
 		MustReshape([]int64{b, 1, d}, true)
-	return ts.MustLinear(ctx, a.OutProj, a.OutBias)
+	return tch.MustLinear(ctx, a.OutProj, a.OutBias)
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
 
 // DecoderLayer is causal self-attention, encoder attention, then FFN, each
@@ -102,7 +104,7 @@ func (d *Decoder) output(x *ts.Tensor) *ts.Tensor {
 	if d.OutBias != nil {
 		x = x.MustAdd(d.OutBias, false)
 	}
-	return ts.MustLinear(x, d.OutProj, nil)
+	return tch.MustLinear(x, d.OutProj, nil)
 }
 
 // Decode is the teacher-forced decoder pass. prev: [B, T] int64 (EOS then

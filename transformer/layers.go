@@ -3,6 +3,8 @@ package transformer
 import (
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
 
 // LayerNorm holds a LayerNorm's affine parameters [D] (eps 1e-5).
@@ -50,9 +52,9 @@ func newFFN(p *nn.Path, c Config) *FFN {
 func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
 	var h *ts.Tensor
 	if n.Bias2 != nil && n.FC1Bias == nil { // the scalar bias as fc1's bias: no pass of its own
-		h = ts.MustLinear(x, n.FC1, n.Bias2.MustExpand([]int64{n.FC1.MustSize()[0]}, false, false))
+		h = tch.MustLinear(x, n.FC1, n.Bias2.MustExpand([]int64{n.FC1.MustSize()[0]}, false, false))
 	} else {
-		h = ts.MustLinear(x, n.FC1, n.FC1Bias)
+		h = tch.MustLinear(x, n.FC1, n.FC1Bias)
 		if n.Bias2 != nil {
 			h = h.MustAdd(n.Bias2, true)
 		}
@@ -72,12 +74,12 @@ func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
 // sentence) Residual.merge multiplies instead.
 func scaledLinear(x, w, b, s *ts.Tensor, train bool) *ts.Tensor {
 	if s == nil || !train {
-		return ts.MustLinear(x, w, b)
+		return tch.MustLinear(x, w, b)
 	}
 	if b != nil {
 		b = b.MustMul(s, false)
 	}
-	return ts.MustLinear(x, w.MustMul(s, false), b)
+	return tch.MustLinear(x, w.MustMul(s, false), b)
 }
 
 // Residual wraps one branch F (attention or FFN):

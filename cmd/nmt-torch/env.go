@@ -53,6 +53,8 @@ type envInfo struct {
 	BLAS             []string `json:"blas"`
 	BLASOK           bool     `json:"blas_openblas_or_mkl"`
 	BLASCore         string   `json:"blas_core"`
+	GEMM             string   `json:"gemm"`
+	GEMMWhy          string   `json:"gemm_why"`
 	Threads          int      `json:"threads"`
 	CPUs             int      `json:"cpus"`
 	OS               string   `json:"os"`
@@ -74,6 +76,7 @@ func collectEnv() envInfo {
 		CPUs:            runtime.NumCPU(),
 		OS:              runtime.GOOS + "/" + runtime.GOARCH + " " + osRelease(),
 	}
+	e.GEMM, e.GEMMWhy = tch.GEMM()
 	for _, b := range e.BLAS {
 		if strings.Contains(b, "openblas") || strings.Contains(b, "mkl") {
 			e.BLASOK = true
@@ -118,6 +121,7 @@ func (e envInfo) print() {
 		}
 		p("BLAS kernels", e.BLASCore+" ("+how+")")
 	}
+	p("linear layers", e.GEMM+" ("+e.GEMMWhy+"; NMT_GEMM=auto|libtorch|onednn)")
 	p("threads", fmt.Sprintf("%d libtorch intra-op threads, %d CPUs", e.Threads, e.CPUs))
 	p("OS", e.OS)
 }

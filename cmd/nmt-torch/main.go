@@ -31,6 +31,10 @@ func main() {
 		Usage:    "Transformer machine translation without LayerNorm (Fixup): libtorch commands",
 		Version:  version,
 		Commands: commands(),
+		Before: func(*cli.Context) error {
+			_, err := tch.ConfigureGEMM(os.Getenv("NMT_GEMM"))
+			return err
+		},
 	}
 	if err := app.Run(os.Args); err != nil {
 		fmt.Fprintf(os.Stderr, "nmt: %v\n", err)

@@ -1,0 +1,186 @@
+// nmt_gemm.cpp: the model's linear layers through oneDNN's sgemm where
+// that is the faster engine (see nmt_api.h). Built into libtch.so beside
+// gotch's glue.
+//
+// libtorch's CPU linear calls the BLAS it was built with (OpenBLAS on
+// Debian), whose kernels are chosen once, when it loads, from the CPU or
+// from OPENBLAS_CORETYPE. oneDNN, which Debian's libtorch links as well,
+// picks its own kernels for the CPU it runs on. Where OpenBLAS runs
+// kernels narrower than the CPU's vectors (a pinned core type, or an
+// OpenBLAS that does not know the CPU), oneDNN's sgemm is about twice as
+// fast; otherwise the two are about even (docs/foundation.md). Which engine
+// runs is set from Go (tch.SetGEMM); oneDNN is looked up by name at run
+// time, so libtorch builds without an exported dnnl_sgemm keep their own
+// path.
+#include "nmt_api.h"
+
+#include <dlfcn.h>
+
+#include <torch/types.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <atomic>
+
+#include "nmt_guard.h"
+
+namespace {
+
+// oneDNN's row-major C = alpha*op(A)*op(B) + beta*C (dnnl_sgemm, oneDNN
+// 1.x-3.x); 0 is success.
+using sgemm_fn = int (*)(char transa, char transb, int64_t m, int64_t n, int64_t k,
+                         float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
+                         float beta, float *c, int64_t ldc);
+
+sgemm_fn onednn_sgemm() {
+  static const sgemm_fn f = reinterpret_cast<sgemm_fn>(dlsym(RTLD_DEFAULT, "dnnl_sgemm"));
+  return f;
+}
+
+std::atomic<int> use_onednn{0};
+
+// gemm is C[m, n] = op(A) op(B) (+ C when accumulate), row-major.
+void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor &a,
+          const torch::Tensor &b, torch::Tensor &c, bool accumulate) {
+  const int64_t lda = ta == 'N' ? k : m, ldb = tb == 'N' ? n : k;
+  const int st = onednn_sgemm()(ta, tb, m, n, k, 1.0f, a.data_ptr<float>(), lda,
+                                b.data_ptr<float>(), ldb, accumulate ? 1.0f : 0.0f,
+                                c.data_ptr<float>(), n);
+  TORCH_CHECK(st == 0, "oneDNN sgemm failed with status ", st, " (", m, "x", k, " by ", k, "x",
+              n, ")");
+}
+
+// forward2 is x2 [M, K] times w [N, K] transposed, plus b [N] when
+// defined, written to a new tensor of the given sizes (M*N entries, not a
+// view: in-place ops may follow it).
+torch::Tensor forward2(const torch::Tensor &x2, const torch::Tensor &w, const torch::Tensor &b,
+                       at::IntArrayRef sizes) {
+  const int64_t m = x2.size(0), k = x2.size(1), n = w.size(0);
+  torch::Tensor out = at::empty(sizes, x2.options());
+  torch::Tensor out2 = out.view({m, n});
+  if (b.defined()) out2.copy_(b.expand({m, n}));
+  gemm('N', 'T', m, n, k, x2, w, out2, b.defined());
+  return out;
+}
+
+std::vector<int64_t> out_sizes(const torch::Tensor &x, int64_t n) {
+  std::vector<int64_t> s(x.sizes().begin(), x.sizes().end());
+  s.back() = n;
+  return s;
+}
+
+// Linear is the autograd op; the bias is a separate input only where it
+// exists (autograd's inputs must be defined tensors).
+struct LinearGrads {
+  torch::Tensor dx, dw, db;
+};
+
+torch::autograd::variable_list linear_forward(torch::autograd::AutogradContext *ctx,
+                                              const torch::Tensor &x, const torch::Tensor &w,
+                                              const torch::Tensor &b) {
+  const torch::Tensor x2 = x.reshape({-1, x.size(-1)}).contiguous();
+  const torch::Tensor wc = w.contiguous();
+  ctx->save_for_backward({x2, wc});
+  ctx->saved_data["sizes"] = x.sizes();
+  return {forward2(x2, wc, b, out_sizes(x, w.size(0)))};
+}
+
+LinearGrads linear_backward(torch::autograd::AutogradContext *ctx, const torch::Tensor &grad,
+                            bool bias) {
+  const torch::autograd::variable_list saved = ctx->get_saved_variables();
+  const torch::Tensor &x2 = saved[0], &w = saved[1];
+  const int64_t m = x2.size(0), k = x2.size(1), n = w.size(0);
+  const torch::Tensor g = grad.reshape({m, n}).contiguous();
+  LinearGrads r;
+  if (ctx->needs_input_grad(0)) {
+    r.dx = at::empty(ctx->saved_data["sizes"].toIntVector(), g.options());
+    torch::Tensor dx2 = r.dx.view({m, k});
+    gemm('N', 'N', m, k, n, g, w, dx2, false);  // g [M, N] w [N, K]
+  }
+  if (ctx->needs_input_grad(1)) {
+    r.dw = at::empty({n, k}, g.options());
+    gemm('T', 'N', n, k, m, g, x2, r.dw, false);  // g^T [N, M] x2 [M, K]
+  }
+  if (bias && ctx->needs_input_grad(2)) r.db = g.sum(0);
+  return r;
+}
+
+struct Linear : public torch::autograd::Function<Linear> {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext *ctx,
+                                                const torch::Tensor &x, const torch::Tensor &w,
+                                                const torch::Tensor &b) {
+    return linear_forward(ctx, x, w, b);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
+                                                 torch::autograd::variable_list out) {
+    LinearGrads r = linear_backward(ctx, out[0], true);
+    return {r.dx, r.dw, r.db};
+  }
+};
+
+struct LinearNoBias : public torch::autograd::Function<LinearNoBias> {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext *ctx,
+                                                const torch::Tensor &x, const torch::Tensor &w) {
+    return linear_forward(ctx, x, w, torch::Tensor());
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
+                                                 torch::autograd::variable_list out) {
+    LinearGrads r = linear_backward(ctx, out[0], false);
+    return {r.dx, r.dw};
+  }
+};
+
+bool takes(const torch::Tensor &t) {
+  return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided;
+}
+
+}  // namespace
+
+extern "C" {
+
+int nmt_gemm_onednn_available(void) { return onednn_sgemm() != nullptr; }
+
+int nmt_cpu_has_avx512(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return 0;
+#endif
+}
+
+int nmt_set_gemm_onednn(int on) {
+  if (on && onednn_sgemm() == nullptr) return 0;
+  use_onednn.store(on ? 1 : 0);
+  return 1;
+}
+
+char *nmt_linear(void *x, void *w, void *b, void **out) {
+  return nmt::guard([&] {
+    const torch::Tensor &xt = *static_cast<torch::Tensor *>(x);
+    const torch::Tensor &wt = *static_cast<torch::Tensor *>(w);
+    const torch::Tensor bt = b == nullptr ? torch::Tensor() : *static_cast<torch::Tensor *>(b);
+    const bool mine = use_onednn.load(std::memory_order_relaxed) && xt.dim() >= 1 &&
+                      wt.dim() == 2 && takes(xt) && takes(wt) &&
+                      (!bt.defined() || (takes(bt) && bt.dim() == 1)) &&
+                      xt.size(-1) == wt.size(1) && xt.numel() > 0 && wt.numel() > 0;
+    if (!mine) {
+      *out = new torch::Tensor(at::linear(xt, wt, bt.defined() ? c10::optional<at::Tensor>(bt)
+                                                                : c10::nullopt));
+      return;
+    }
+    TORCH_CHECK(!bt.defined() || bt.size(0) == wt.size(0), "linear: bias of ", bt.size(0),
+                " for ", wt.size(0), " outputs");
+    const bool grad = at::GradMode::is_enabled() &&
+                      (xt.requires_grad() || wt.requires_grad() ||
+                       (bt.defined() && bt.requires_grad()));
+    if (!grad) {
+      const torch::Tensor x2 = xt.reshape({-1, xt.size(-1)}).contiguous();
+      *out = new torch::Tensor(forward2(x2, wt.contiguous(), bt, out_sizes(xt, wt.size(0))));
+      return;
+    }
+    *out = new torch::Tensor(bt.defined() ? Linear::apply(xt, wt, bt)[0]
+                                          : LinearNoBias::apply(xt, wt)[0]);
+  });
+}
+
+}  // extern "C"

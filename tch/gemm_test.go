@@ -1,0 +1,161 @@
+package tch_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
+)
+
+// withGEMM runs f with the named engine and restores the setting after.
+func withGEMM(t *testing.T, engine string, f func()) {
+	t.Helper()
+	if got, err := tch.ConfigureGEMM(engine); err != nil {
+		t.Skip(err)
+	} else if got != engine {
+		t.Fatalf("ConfigureGEMM(%q) chose %q", engine, got)
+	}
+	defer tch.ConfigureGEMM("auto")
+	f()
+}
+
+func randTensor(rng *rand.Rand, sizes ...int64) *ts.Tensor {
+	n := int64(1)
+	for _, s := range sizes {
+		n *= s
+	}
+	data := make([]float32, n)
+	for i := range data {
+		data[i] = float32(rng.NormFloat64())
+	}
+	return ts.MustOfSlice(data).MustView(sizes, true)
+}
+
+func closeTo(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-4*math.Max(1, math.Abs(want[i])) {
+			t.Fatalf("%s[%d] = %v, libtorch %v", what, i, got[i], want[i])
+		}
+	}
+}
+
+// Linear's output and gradients (input, weight, bias) against libtorch's
+// linear, with both engines: 2-D and 3-D inputs, with and without bias, a
+// weight that is a row slice of a bigger one (as attention's key/value
+// projection is) and one that is a transposed view; an in-place op on the
+// output, as the FFN's activation.
+func TestLinearMatchesLibtorch(t *testing.T) {
+	tch.LockThread()
+	for _, engine := range []string{tch.GEMMLibtorch, tch.GEMMOneDNN} {
+		withGEMM(t, engine, func() {
+			for _, tc := range []struct {
+				name  string
+				x     []int64
+				n     int64
+				bias  bool
+				slice bool
+				trans bool
+			}{
+				{"2-D", []int64{5, 7}, 3, true, false, false},
+				{"3-D", []int64{2, 9, 16}, 40, true, false, false},
+				{"no bias", []int64{4, 3, 8}, 24, false, false, false},
+				{"row slice", []int64{6, 32}, 32, true, true, false},
+				{"transposed", []int64{3, 12}, 10, false, false, true},
+			} {
+				s := ts.NewScope()
+				rng := rand.New(rand.NewPCG(uint64(tc.n), 7))
+				k := tc.x[len(tc.x)-1]
+				x := randTensor(rng, tc.x...).MustSetRequiresGrad(true, true)
+				var w, wFull, b *ts.Tensor
+				switch {
+				case tc.slice:
+					wFull = randTensor(rng, 3*tc.n, k).MustSetRequiresGrad(true, true)
+					w = wFull.MustNarrow(0, tc.n, tc.n, false)
+				case tc.trans:
+					wFull = randTensor(rng, k, tc.n).MustSetRequiresGrad(true, true)
+					w = wFull.MustT(false)
+				default:
+					wFull = randTensor(rng, tc.n, k).MustSetRequiresGrad(true, true)
+					w = wFull
+				}
+				if tc.bias {
+					b = randTensor(rng, tc.n).MustSetRequiresGrad(true, true)
+				}
+				params := []*ts.Tensor{x, wFull}
+				if b != nil {
+					params = append(params, b)
+				}
+				up := randTensor(rng, append(append([]int64{}, tc.x[:len(tc.x)-1]...), tc.n)...)
+				run := func(lin func() *ts.Tensor) (out []float64, grads [][]float64) {
+					tch.ClearGrads(params)
+					y := lin()
+					y.MustRelu_() // in place, as the FFN's activation
+					out = y.Float64Values()
+					y.MustMul(up, false).MustSum(gotch.Float, true).MustBackward()
+					for _, p := range params {
+						grads = append(grads, p.MustGrad(false).Float64Values())
+					}
+					return out, grads
+				}
+				got, gotG := run(func() *ts.Tensor { return tch.MustLinear(x, w, b) })
+				want, wantG := run(func() *ts.Tensor { return ts.MustLinear(x, w, b) })
+				closeTo(t, engine+" "+tc.name+" output", got, want)
+				for i := range wantG {
+					closeTo(t, engine+" "+tc.name+" gradient "+[]string{"x", "w", "b"}[i], gotG[i], wantG[i])
+				}
+				// Without gradients (decoding) the same output.
+				ts.NoGrad(func() {
+					closeTo(t, engine+" "+tc.name+" output without grad", tch.MustLinear(x, w, b).MustRelu(true).Float64Values(), want)
+				})
+				s.Close()
+			}
+		})
+	}
+}
+
+func TestLinearBadShapes(t *testing.T) {
+	tch.LockThread()
+	s := ts.NewScope()
+	defer s.Close()
+	for _, engine := range []string{tch.GEMMLibtorch, tch.GEMMOneDNN} {
+		withGEMM(t, engine, func() {
+			x := ts.MustZeros([]int64{2, 4}, gotch.Float, gotch.CPU)
+			w := ts.MustZeros([]int64{3, 5}, gotch.Float, gotch.CPU)
+			if _, err := tch.Linear(x, w, nil); err == nil {
+				t.Errorf("%s: x [2,4] by w [3,5]: no error", engine)
+			}
+			w = ts.MustZeros([]int64{3, 4}, gotch.Float, gotch.CPU)
+			b := ts.MustZeros([]int64{2}, gotch.Float, gotch.CPU)
+			if _, err := tch.Linear(x, w, b); err == nil {
+				t.Errorf("%s: bias [2] for 3 outputs: no error", engine)
+			}
+		})
+	}
+}
+
+func TestConfigureGEMM(t *testing.T) {
+	defer tch.ConfigureGEMM("auto")
+	if _, err := tch.ConfigureGEMM("mkl"); err == nil || !strings.Contains(err.Error(), "want auto, libtorch or onednn") {
+		t.Errorf("NMT_GEMM=mkl: err = %v", err)
+	}
+	got, err := tch.ConfigureGEMM("auto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, why := tch.GEMM()
+	core := tch.BLASCore()
+	// auto takes oneDNN only for OpenBLAS kernels without AVX-512.
+	if got == tch.GEMMOneDNN && (core == "" || strings.Contains(strings.ToLower(core), "skylakex") || strings.Contains(strings.ToLower(core), "cooperlake")) {
+		t.Errorf("auto chose oneDNN with OpenBLAS core %q (%s)", core, why)
+	}
+	t.Logf("auto: %s (%s)", got, why)
+}
