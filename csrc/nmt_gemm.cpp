@@ -19,6 +19,9 @@
 #include <torch/types.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 #include <atomic>
 
 #include "nmt_guard.h"
@@ -38,15 +41,42 @@ sgemm_fn onednn_sgemm() {
 
 std::atomic<int> use_onednn{0};
 
-// gemm is C[m, n] = op(A) op(B) (+ C when accumulate), row-major.
+// gemm is C[m, n] = op(A) op(B) (+ C when accumulate), row-major. With
+// several threads it splits C itself, along its longer side, one part per
+// thread, each a single-threaded oneDNN call: oneDNN's own split of the
+// decoder's products (100 or 500 rows by K 256-1024) used the two cores of
+// the development machine at 1.0-1.5x one core's speed, the split at
+// 1.5-2x (docs/foundation.md).
 void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor &a,
           const torch::Tensor &b, torch::Tensor &c, bool accumulate) {
   const int64_t lda = ta == 'N' ? k : m, ldb = tb == 'N' ? n : k;
-  const int st = onednn_sgemm()(ta, tb, m, n, k, 1.0f, a.data_ptr<float>(), lda,
-                                b.data_ptr<float>(), ldb, accumulate ? 1.0f : 0.0f,
-                                c.data_ptr<float>(), n);
-  TORCH_CHECK(st == 0, "oneDNN sgemm failed with status ", st, " (", m, "x", k, " by ", k, "x",
-              n, ")");
+  const float *ap = a.data_ptr<float>(), *bp = b.data_ptr<float>();
+  float *cp = c.data_ptr<float>();
+  const float beta = accumulate ? 1.0f : 0.0f;
+  // part computes C[m0:m1, n0:n1].
+  auto part = [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+    return onednn_sgemm()(ta, tb, m1 - m0, n1 - n0, k, 1.0f, ap + (ta == 'N' ? m0 * lda : m0),
+                          lda, bp + (tb == 'N' ? n0 : n0 * ldb), ldb, beta, cp + m0 * n + n0, n);
+  };
+  const int64_t threads = at::in_parallel_region() ? 1 : at::get_num_threads();
+  std::atomic<int> status{0};
+  const bool rows = m >= n;
+  const int64_t len = rows ? m : n, align = rows ? 8 : 16;
+  const int64_t per = ((len + threads - 1) / threads + align - 1) / align * align;
+  if (threads <= 1 || len < 2 * align || m * n * k < (int64_t{1} << 18)) {
+    status = part(0, m, 0, n);
+  } else {
+    at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; i++) {
+        const int64_t s = i * per, e = std::min(len, s + per);
+        if (s >= e) continue;
+        const int st = rows ? part(s, e, 0, n) : part(0, m, s, e);
+        if (st != 0) status = st;
+      }
+    });
+  }
+  TORCH_CHECK(status == 0, "oneDNN sgemm failed with status ", status.load(), " (", m, "x", k,
+              " by ", k, "x", n, ")");
 }
 
 // forward2 is x2 [M, K] times w [N, K] transposed, plus b [N] when

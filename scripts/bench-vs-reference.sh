@@ -4,7 +4,7 @@
 # libtorch, run back to back in one session with the same shapes, thread
 # count and malloc/OpenMP environment. Prints one line per pair.
 #
-# Usage: THREADS=2 bash scripts/bench-vs-reference.sh [small|iwslt|decode]...
+# Usage: THREADS=2 bash scripts/bench-vs-reference.sh [small|iwslt|decode|decode-iwslt]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ref=${REF:-../shared/bench/transformer_ref.py}
@@ -33,12 +33,18 @@ train() { # preset steps gobench
 		printf 'train %-6s %-6s threads %d: nmt %s tok/s, reference %s tok/s, ratio %s\n' "$p" "$1" "$threads" "$g" "$r" "$(ratio "$g" "$r")"
 	done
 }
-decode() {
-	local out r1 r5
-	out=$(go test -count=1 -run '^$' -bench 'Decode/small' -benchtime 3x ./decode 2>&1)
-	r=$($py "$ref" --mode decode --layers 3 --dim 256 --ffn 1024 --heads 4 --vocab 8000 --src-len 32 --tgt-len 32 --threads "$threads" --sentences 100)
-	echo "$out" | grep -E '^Benchmark'
-	echo "$r" | tail -3
+decode() { # preset benchtime
+	local p=$1 n=$2 args out r s b g rs
+	[ "$p" = small ] && args="--layers 3 --dim 256 --ffn 1024 --heads 4 --vocab 8000" ||
+		args="--layers 6 --dim 512 --ffn 1024 --heads 4 --vocab 10000"
+	out=$(go test -count=1 -run '^$' -bench "Decode/$p/" -benchtime "${n}x" ./decode 2>&1)
+	r=$($py "$ref" --mode decode $args --src-len 32 --tgt-len 32 --threads "$threads" --sentences 100)
+	for s in greedy beam5; do
+		[ $s = greedy ] && b=1 || b=5
+		g=$(echo "$out" | sed -n "s|^BenchmarkDecode/$p/$s-[0-9]* .* \([0-9.]*\) sent/s.*|\1|p")
+		rs=$(echo "$r" | grep "\"beam\": $b," | sed -n 's/.*"sentences_per_s": \([0-9.]*\).*/\1/p')
+		printf 'decode %-6s %-6s threads %d: nmt %s sent/s, reference %s sent/s, ratio %s\n' "$p" "$s" "$threads" "$g" "$rs" "$(ratio "$g" "$rs")"
+	done
 }
 # OpenBLAS's kernels follow OPENBLAS_CORETYPE, which both sides inherit.
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-unset, OpenBLAS picks}, threads $threads"
@@ -46,6 +52,7 @@ for what in "${@:-small decode}"; do
 	case $what in
 	small) train small 8 BenchmarkTrainSmall ;;
 	iwslt) train iwslt 4 BenchmarkTrainIWSLT ;;
-	decode) decode ;;
+	decode) decode small 3 ;;
+	decode-iwslt) decode iwslt 2 ;;
 	esac
 done

@@ -204,7 +204,19 @@ build_glue() {
 	# The project's own files may assume -fno-math-errno (as libtorch is
 	# built): sqrt without its errno branch vectorizes. -Wno-psabi: GCC's
 	# note on 32-byte vector arguments (csrc/nmt_simd.h), which stay inline.
-	local f o objs="" s pcxx="$cxx -fno-math-errno -Wno-psabi"
+	# at::parallel_for is inline: compiled without OpenMP, the project's
+	# kernels (loss, Adam, search, attention, the split GEMM) run on one
+	# thread. They are built with -fopenmp and linked to the libgomp that
+	# libtorch itself loads (Debian's, or a wheel's renamed copy), so that
+	# one OpenMP runtime serves both.
+	local gomp omp=""
+	gomp=$(ldd "$(ls "$TORCH_LIB"/libtorch_cpu.so* | head -1)" 2>/dev/null | awk '/libgomp/ && $3 ~ /^\// && !f { print $3; f = 1 }')
+	if [ -n "$gomp" ]; then
+		omp="-fopenmp"
+	else
+		say "libtorch loads no libgomp: nmt's own CPU kernels will run on one thread"
+	fi
+	local f o objs="" s pcxx="$cxx -fno-math-errno -Wno-psabi $omp"
 	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_loss.cpp csrc/nmt_optim.cpp csrc/nmt_decode.cpp csrc/nmt_gemm.cpp; do
 		o=build/obj/$(basename "$f" .cpp).o
 		objs="$objs $o"
@@ -218,7 +230,7 @@ build_glue() {
 	printf 'kind=%s\nversion=%s\nlib=%s\ncuda=%s\n' "$TORCH_KIND" "$TORCH_VERSION" "$TORCH_LIB" "${cuda_flags:+yes}" >build/libtorch.env
 	[ -n "$relink" ] || [ ! -f build/lib/libtch.so ] || return 0
 	g++ -shared -o build/lib/libtch.so.tmp build/obj/torch_api.o $objs \
-		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $cuda_libs -ltorch -ltorch_cpu -lc10
+		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $cuda_libs -ltorch -ltorch_cpu -lc10 $gomp
 	mv build/lib/libtch.so.tmp build/lib/libtch.so
 }
 

@@ -52,9 +52,11 @@ func closeTo(t *testing.T, what string, got, want []float64) {
 // linear, with both engines: 2-D and 3-D inputs, with and without bias, a
 // weight that is a row slice of a bigger one (as attention's key/value
 // projection is) and one that is a transposed view; an in-place op on the
-// output, as the FFN's activation.
+// output, as the FFN's activation; products split across threads.
 func TestLinearMatchesLibtorch(t *testing.T) {
 	tch.LockThread()
+	defer tch.SetThreads(tch.Threads())
+	tch.SetThreads(3) // the split across threads, whatever the machine
 	for _, engine := range []string{tch.GEMMLibtorch, tch.GEMMOneDNN} {
 		withGEMM(t, engine, func() {
 			for _, tc := range []struct {
@@ -70,6 +72,9 @@ func TestLinearMatchesLibtorch(t *testing.T) {
 				{"no bias", []int64{4, 3, 8}, 24, false, false, false},
 				{"row slice", []int64{6, 32}, 32, true, true, false},
 				{"transposed", []int64{3, 12}, 10, false, false, true},
+				// Big enough for the split across threads: along C's columns, then rows.
+				{"split by columns", []int64{100, 256}, 520, true, false, false},
+				{"split by rows", []int64{2, 300, 64}, 40, true, true, false},
 			} {
 				s := ts.NewScope()
 				rng := rand.New(rand.NewPCG(uint64(tc.n), 7))
