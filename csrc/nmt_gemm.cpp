@@ -1,17 +1,16 @@
-// nmt_gemm.cpp: the model's linear layers through oneDNN's sgemm where
-// that is the faster engine (see nmt_api.h). Built into libtch.so beside
-// gotch's glue.
+// nmt_gemm.cpp: the model's linear layers through oneDNN's sgemm (see
+// nmt_api.h). Built into libtch.so beside gotch's glue.
 //
 // libtorch's CPU linear calls the BLAS it was built with (OpenBLAS on
 // Debian), whose kernels are chosen once, when it loads, from the CPU or
-// from OPENBLAS_CORETYPE. oneDNN, which Debian's libtorch links as well,
-// picks its own kernels for the CPU it runs on. Where OpenBLAS runs
-// kernels narrower than the CPU's vectors (a pinned core type, or an
-// OpenBLAS that does not know the CPU), oneDNN's sgemm is about twice as
-// fast; otherwise the two are about even (docs/foundation.md). Which engine
-// runs is set from Go (tch.SetGEMM); oneDNN is looked up by name at run
-// time, so libtorch builds without an exported dnnl_sgemm keep their own
-// path.
+// from OPENBLAS_CORETYPE, and which splits small products poorly across
+// threads. oneDNN, which Debian's libtorch links as well, picks its own
+// kernels for the CPU it runs on; split here across threads, its products
+// ran 1.1-1.8 times as fast as OpenBLAS's AVX-512 kernels on the
+// development machine and about twice as fast as its AVX2 ones
+// (docs/foundation.md). Which engine runs is set from Go (tch.ConfigureGEMM);
+// oneDNN is looked up by name at run time, so libtorch builds without an
+// exported dnnl_sgemm keep their own path.
 #include "nmt_api.h"
 
 #include <dlfcn.h>

@@ -26,26 +26,24 @@ func init() {
 }
 
 // ConfigureGEMM picks the engine for Linear from a setting: "libtorch",
-// "onednn", or "auto" (also ""), which takes oneDNN where OpenBLAS runs
-// kernels without AVX-512 on a CPU that has it (a pinned OPENBLAS_CORETYPE,
-// or an OpenBLAS older than the CPU): there oneDNN's sgemm is about twice
-// as fast, elsewhere the two are about even (docs/foundation.md). It
-// returns the engine now in use.
+// "onednn", or "auto" (also ""), which takes oneDNN on CPUs with AVX-512
+// where this libtorch exports it. Measured on the development machine (an
+// AVX-512 CPU, 2 threads; docs/foundation.md): oneDNN's sgemm, split
+// across threads by Linear, ran the decoder's and trainer's products 1.1-1.8
+// times as fast as OpenBLAS's AVX-512 kernels and about twice as fast as
+// its AVX2 ones; with oneDNN held to AVX2 the two were even, some shapes
+// slower, so CPUs without AVX-512 keep libtorch's path. It returns the
+// engine now in use.
 func ConfigureGEMM(setting string) (string, error) {
-	core := BLASCore()
 	switch strings.ToLower(strings.TrimSpace(setting)) {
 	case "", "auto":
 		switch {
 		case C.nmt_gemm_onednn_available() == 0:
-			setGEMM(GEMMLibtorch, "auto: oneDNN's sgemm is not in this libtorch")
-		case core == "":
-			setGEMM(GEMMLibtorch, "auto: the BLAS is not OpenBLAS")
+			setGEMM(GEMMLibtorch, "auto: this libtorch does not export oneDNN's sgemm")
 		case C.nmt_cpu_has_avx512() == 0:
 			setGEMM(GEMMLibtorch, "auto: the CPU has no AVX-512")
-		case avx512Core(core):
-			setGEMM(GEMMLibtorch, "auto: OpenBLAS runs "+core+" kernels (AVX-512)")
 		default:
-			setGEMM(GEMMOneDNN, "auto: OpenBLAS runs "+core+" kernels without AVX-512 on a CPU that has it")
+			setGEMM(GEMMOneDNN, "auto: oneDNN's sgemm on a CPU with AVX-512")
 		}
 	case GEMMLibtorch:
 		setGEMM(GEMMLibtorch, "chosen")
@@ -67,15 +65,6 @@ func setGEMM(engine, why string) {
 	}
 	C.nmt_set_gemm_onednn(on)
 	gemmEngine, gemmWhy = engine, why
-}
-
-// avx512Core reports whether OpenBLAS's kernels of that name use AVX-512.
-func avx512Core(core string) bool {
-	switch strings.ToLower(core) {
-	case "skylakex", "cooperlake", "sapphirerapids":
-		return true
-	}
-	return false
 }
 
 // GEMM returns the engine Linear uses and why it was chosen.

@@ -157,10 +157,11 @@ func TestConfigureGEMM(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, why := tch.GEMM()
-	core := tch.BLASCore()
-	// auto takes oneDNN only for OpenBLAS kernels without AVX-512.
-	if got == tch.GEMMOneDNN && (core == "" || strings.Contains(strings.ToLower(core), "skylakex") || strings.Contains(strings.ToLower(core), "cooperlake")) {
-		t.Errorf("auto chose oneDNN with OpenBLAS core %q (%s)", core, why)
+	if _, err := tch.ConfigureGEMM("libtorch"); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := tch.GEMM(); e != tch.GEMMLibtorch {
+		t.Errorf("NMT_GEMM=libtorch: engine %q", e)
 	}
 	t.Logf("auto: %s (%s)", got, why)
 }
