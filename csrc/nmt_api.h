@@ -61,12 +61,13 @@ char *nmt_row_logsumexp(void *x, void **out);
 // free.
 char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx);
 // nmt_attend_one is attention for one query per row and head
-// (nmt_decode.cpp): q [B, H, 1, dh] or [B, H, dh] (scaled), keys and vals
-// CPU float views [B, H, n, dh] with the same strides and contiguous heads
-// (a cache's first n positions), mask additive [B, n] or NULL. *out
-// receives a new tensor [B, H, dh]. Returns NULL, or an error message to
-// free.
-char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, void **out);
+// (nmt_decode.cpp): keys and vals CPU float views [B, H, n, dh] with the
+// same strides and contiguous heads (a cache's first n positions), q
+// [B*group, H, 1, dh] or [B*group, H, dh] (scaled), whose rows come in B
+// groups of group consecutive rows attending to the same keys (a
+// sentence's beams), mask additive [B, n] or NULL. *out receives a new
+// tensor [B*group, H, dh]. Returns NULL, or an error message to free.
+char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, int64_t group, void **out);
 
 // nmt_linear is x [..., K] times w [N, K] transposed plus b [N] (b may be
 // NULL), like at::linear, with autograd (nmt_gemm.cpp): through oneDNN's

@@ -161,7 +161,8 @@ extern "C" char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx) {
   });
 }
 
-extern "C" char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, void **out) {
+extern "C" char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, int64_t group,
+                                void **out) {
   return nmt::guard([&] {
     const at::Tensor qt = static_cast<at::Tensor *>(q)->contiguous();
     const at::Tensor &k = *static_cast<at::Tensor *>(keys);
@@ -175,23 +176,25 @@ extern "C" char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, voi
     const int64_t b = k.size(0), h = k.size(1), n = k.size(2), dh = k.size(3);
     TORCH_CHECK(dh % 8 == 0 && dh <= kMaxDh, "attend one: head size ", dh,
                 " is not a multiple of 8 up to ", kMaxDh);
-    TORCH_CHECK(qt.scalar_type() == at::kFloat && qt.numel() == b * h * dh,
-                "attend one: query of ", qt.numel(), " floats for ", b, "x", h, "x", dh);
+    TORCH_CHECK(group >= 1, "attend one: group of ", group);
+    const int64_t rows = b * group;
+    TORCH_CHECK(qt.scalar_type() == at::kFloat && qt.numel() == rows * h * dh,
+                "attend one: query of ", qt.numel(), " floats for ", rows, "x", h, "x", dh);
     at::Tensor mt;
     if (mask != nullptr) {
       mt = static_cast<at::Tensor *>(mask)->contiguous();
       TORCH_CHECK(mt.scalar_type() == at::kFloat && mt.numel() == b * n,
                   "attend one: mask of ", mt.numel(), " floats for ", b, " rows of ", n);
     }
-    at::Tensor r = at::empty({b, h, dh}, qt.options());
+    at::Tensor r = at::empty({rows, h, dh}, qt.options());
     const float *qp = qt.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
     const float *mp = mask != nullptr ? mt.data_ptr<float>() : nullptr;
     float *rp = r.data_ptr<float>();
     const int64_t sb = k.stride(0), sh = k.stride(1), sn = k.stride(2);
-    at::parallel_for(0, b * h, 8, [&](int64_t begin, int64_t end) {
+    at::parallel_for(0, rows * h, 8, [&](int64_t begin, int64_t end) {
       std::vector<float> s(n);
       for (int64_t i = begin; i < end; i++) {
-        const int64_t row = i / h, head = i % h;
+        const int64_t row = i / h / group, head = i % h;
         const int64_t off = row * sb + head * sh;
         attend_head(qp + i * dh, kp + off, vp + off, sn, n, dh,
                     mp != nullptr ? mp + row * n : nullptr, s.data(), rp + i * dh);

@@ -43,16 +43,18 @@ func RowTopK(x *ts.Tensor, k int) ([]float32, []int64, error) {
 
 // AttendOne is attention for one query per row and head over a cache's
 // first n positions (csrc/nmt_decode.cpp), without the temporaries of a
-// multiply-and-sum: q [B, H, 1, dh] scaled, keys and vals CPU float32
-// views [B, H, n, dh] with equal strides and contiguous heads, mask an
-// additive [B, 1, n] (or [B, n]) or nil; dh a multiple of 8 up to 256.
-// Returns the context [B, H, dh] in the current scope.
-func AttendOne(q, keys, vals, mask *ts.Tensor) (*ts.Tensor, error) {
+// multiply-and-sum: keys and vals CPU float32 views [B, H, n, dh] with
+// equal strides and contiguous heads, q [B*group, H, 1, dh] scaled, its
+// rows in B groups of group consecutive rows that share their keys (a
+// sentence's beams over its encoder output), mask an additive [B, 1, n]
+// (or [B, n]) or nil; dh a multiple of 8 up to 256. Returns the context
+// [B*group, H, dh] in the current scope.
+func AttendOne(q, keys, vals, mask *ts.Tensor, group int64) (*ts.Tensor, error) {
 	var m, out unsafe.Pointer
 	if mask != nil {
 		m = mask.Ctensor()
 	}
-	if err := cError(C.nmt_attend_one(q.Ctensor(), keys.Ctensor(), vals.Ctensor(), m, &out)); err != nil {
+	if err := cError(C.nmt_attend_one(q.Ctensor(), keys.Ctensor(), vals.Ctensor(), m, C.int64_t(group), &out)); err != nil {
 		return nil, err
 	}
 	return ts.FromCtensor(out), nil

@@ -146,15 +146,11 @@ var fusedAttend = true
 // [B, H, 1, dh] (scaled), keys and vals [B, H, n, dh], mask additive
 // [B, 1, n] or nil. Returns the context [B, H, dh].
 //
-// On the CPU (head sizes that are multiples of 8, up to 256) one kernel
-// computes it straight over the caches (tch.AttendOne).
+// Where attendKernel says so, one kernel computes it straight over the
+// caches (tch.AttendOne).
 func attendOne(q, keys, vals, mask *ts.Tensor) *ts.Tensor {
-	if dh := keys.MustSize()[3]; fusedAttend && keys.DType() == gotch.Float && dh%8 == 0 && dh <= 256 && !keys.MustDevice().IsCuda() {
-		ctx, err := tch.AttendOne(q, keys, vals, mask)
-		if err != nil {
-			panic(err)
-		}
-		return ctx
+	if attendKernel(keys) {
+		return mustAttend(q, keys, vals, mask, 1)
 	}
 	scores := keys.MustMul(q, false).MustSumDimIntlist([]int64{3}, false, gotch.Float, true) // [B, H, n]
 	if mask != nil {
@@ -164,32 +160,54 @@ func attendOne(q, keys, vals, mask *ts.Tensor) *ts.Tensor {
 	return vals.MustMul(probs, false).MustSumDimIntlist([]int64{2}, false, gotch.Float, true)
 }
 
+// attendKernel reports whether tch.AttendOne takes these keys [B, H, n,
+// dh]: CPU floats, head sizes that are multiples of 8 up to 256.
+func attendKernel(keys *ts.Tensor) bool {
+	dh := keys.MustSize()[3]
+	return fusedAttend && keys.DType() == gotch.Float && dh%8 == 0 && dh <= 256 && !keys.MustDevice().IsCuda()
+}
+
+func mustAttend(q, keys, vals, mask *ts.Tensor, group int64) *ts.Tensor {
+	ctx, err := tch.AttendOne(q, keys, vals, mask, group)
+	if err != nil {
+		panic(err)
+	}
+	return ctx
+}
+
 // stepCross runs one decoding step of encoder attention for rows that come
 // in G groups of g consecutive rows sharing a source: x [G*g, 1, D],
-// kv [2, G, H, S, dh], mask [G, 1, 1, S] additive or nil. Each group's g
-// queries attend to their source's keys in one product; one query per
-// source (g = 1) is attendOne's multiply-and-sum.
+// kv [2, G, H, S, dh], mask [G, 1, 1, S] additive or nil. On the CPU one
+// kernel attends every row to its group's keys (tch.AttendOne); elsewhere
+// each group's g queries attend in one product, and one query per source
+// (g = 1) is attendOne's multiply-and-sum.
 func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
 	q := tch.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
 		MustMulScalar(ts.FloatScalar(a.scale), true)
-	if g == 1 {
+	keys, vals := kv.MustSelect(0, 0, false), kv.MustSelect(0, 1, false)
+	if g == 1 || attendKernel(keys) {
 		if mask != nil {
-			mask = mask.MustView([]int64{b, 1, -1}, false)
+			mask = mask.MustView([]int64{b / g, 1, -1}, false)
 		}
-		ctx := attendOne(q.MustView([]int64{b, h, 1, dh}, true), kv.MustSelect(0, 0, false), kv.MustSelect(0, 1, false), mask)
+		var ctx *ts.Tensor
+		if g == 1 {
+			ctx = attendOne(q.MustView([]int64{b, h, 1, dh}, true), keys, vals, mask)
+		} else {
+			ctx = mustAttend(q.MustView([]int64{b, h, 1, dh}, true), keys, vals, mask, g)
+		}
 		return tch.MustLinear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias)
 	}
 	q = q.
 		MustView([]int64{b / g, g, h, dh}, true).
 		MustTranspose(1, 2, true) // [G, H, g, dh]
-	scores := q.MustMatmul(kv.MustSelect(0, 0, false).MustTranspose(2, 3, true), true) // [G, H, g, S]
+	scores := q.MustMatmul(keys.MustTranspose(2, 3, true), true) // [G, H, g, S]
 	if mask != nil {
 		scores = scores.MustAdd(mask, true)
 	}
 	ctx := scores.MustSoftmax(-1, gotch.Float, true).
-		MustMatmul(kv.MustSelect(0, 1, false), true). // [G, H, g, dh]
+		MustMatmul(vals, true). // [G, H, g, dh]
 		MustTranspose(1, 2, true).
 		MustReshape([]int64{b, 1, d}, true)
 	return tch.MustLinear(ctx, a.OutProj, a.OutBias)

@@ -351,7 +351,8 @@ func TestForwardRowsMatchesForward(t *testing.T) {
 }
 
 // The CPU attention kernel equals multiply-and-sum over a cache's first n
-// positions (a strided view of a larger cache), with and without a mask.
+// positions (a strided view of a larger cache), with and without a mask,
+// and with rows in groups that share their keys.
 func TestAttendOneKernel(t *testing.T) {
 	tch.LockThread()
 	s := ts.NewScope()
@@ -375,6 +376,29 @@ func TestAttendOneKernel(t *testing.T) {
 			got := transformer.AttendOne(q, keys, vals, m, true)
 			if d := maxAbsDiff(want, got); d > 1e-5 {
 				t.Errorf("dh %d mask %v: kernel differs by %g", dh, m != nil, d)
+			}
+		}
+		// Rows in groups of 3 sharing keys (a sentence's beams): as
+		// multiply-and-sum over the keys repeated for each row.
+		const g = 3
+		qg := ts.MustRandn([]int64{b * g, h, 1, dh}, gotch.Float, gotch.CPU)
+		rep := make([]int64, b*g)
+		for i := range rep {
+			rep[i] = int64(i / g)
+		}
+		idx := ts.MustOfSlice(rep)
+		for _, m := range []*ts.Tensor{nil, mask} {
+			var mRep *ts.Tensor
+			if m != nil {
+				mRep = m.MustIndexSelect(0, idx, false)
+			}
+			want := transformer.AttendOne(qg, keys.MustIndexSelect(0, idx, false), vals.MustIndexSelect(0, idx, false), mRep, false)
+			got, err := tch.AttendOne(qg, keys, vals, m, g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := maxAbsDiff(want, got); d > 1e-5 {
+				t.Errorf("dh %d mask %v, groups of %d: kernel differs by %g", dh, m != nil, g, d)
 			}
 		}
 	}
