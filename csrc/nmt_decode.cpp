@@ -91,8 +91,23 @@ NMT_INLINE void attend_head_t(const float *q, const float *k, const float *v, in
   const int64_t c8 = C8 > 0 ? C8 : dh / 8;
   nmt::v8f qv[C8 > 0 ? C8 : kMaxDh / 8], acc[C8 > 0 ? C8 : kMaxDh / 8];
   for (int64_t c = 0; c < c8; c++) qv[c] = nmt::load8(q + 8 * c);
-  float m = -std::numeric_limits<float>::infinity();
-  for (int64_t j = 0; j < n; j++) {
+  // Scores eight positions at a time: eight independent dot products,
+  // summed across lanes together (hsum8x8).
+  nmt::v8f mv = nmt::splat8(-std::numeric_limits<float>::infinity());
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const float *kj = k + j * stride;
+    nmt::v8f d[8];
+    for (int p = 0; p < 8; p++) d[p] = qv[0] * nmt::load8(kj + p * stride);
+    for (int64_t c = 1; c < c8; c++)
+      for (int p = 0; p < 8; p++) d[p] += qv[c] * nmt::load8(kj + p * stride + 8 * c);
+    nmt::v8f x = nmt::hsum8x8(d);
+    if (mask != nullptr) x += nmt::load8(mask + j);
+    nmt::store8(s + j, x);
+    mv = nmt::max8(mv, x);
+  }
+  float m = nmt::hmax8(mv);
+  for (; j < n; j++) {
     const float *kj = k + j * stride;
     nmt::v8f d = qv[0] * nmt::load8(kj);
     for (int64_t c = 1; c < c8; c++) d += qv[c] * nmt::load8(kj + 8 * c);

@@ -39,6 +39,21 @@ NMT_INLINE double hsum8(v8f v) {
   return s;
 }
 
+// hsum8x8 returns the sums of eight vectors' lanes, {sum(a[0]), ...,
+// sum(a[7])}, by three rounds of shuffles and adds.
+NMT_INLINE v8f hsum8x8(const v8f *a) {
+  v8f b[4];
+  for (int i = 0; i < 4; i++)
+    b[i] = __builtin_shufflevector(a[2 * i], a[2 * i + 1], 0, 8, 2, 10, 4, 12, 6, 14) +
+           __builtin_shufflevector(a[2 * i], a[2 * i + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+  const v8f c0 = __builtin_shufflevector(b[0], b[1], 0, 1, 8, 9, 4, 5, 12, 13) +
+                 __builtin_shufflevector(b[0], b[1], 2, 3, 10, 11, 6, 7, 14, 15);
+  const v8f c1 = __builtin_shufflevector(b[2], b[3], 0, 1, 8, 9, 4, 5, 12, 13) +
+                 __builtin_shufflevector(b[2], b[3], 2, 3, 10, 11, 6, 7, 14, 15);
+  return __builtin_shufflevector(c0, c1, 0, 1, 2, 3, 8, 9, 10, 11) +
+         __builtin_shufflevector(c0, c1, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
 // exp_nonpos is exp(x) for x <= 0 (below -87 it returns exp(-87)): Cephes'
 // expf polynomial after reduction by ln 2, within 2 ulp of expf.
 NMT_INLINE v8f exp_nonpos(v8f x) {
