@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 
 #include "nmt_guard.h"
 
@@ -40,20 +41,25 @@ sgemm_fn onednn_sgemm() {
 
 std::atomic<int> use_onednn{0};
 
-// gemm is C[m, n] = op(A) op(B) (+ C when accumulate), row-major. With
+// gemm is C[m, n] = op(A) op(B) (+ bias[n] on every row when bias is not
+// null), row-major. With
 // several threads it splits C itself, along its longer side, one part per
 // thread, each a single-threaded oneDNN call: oneDNN's own split of the
 // decoder's products (100 or 500 rows by K 256-1024) used the two cores of
 // the development machine at 1.0-1.5x one core's speed, the split at
 // 1.5-2x (docs/foundation.md).
 void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor &a,
-          const torch::Tensor &b, torch::Tensor &c, bool accumulate) {
+          const torch::Tensor &b, torch::Tensor &c, const float *bias) {
   const int64_t lda = ta == 'N' ? k : m, ldb = tb == 'N' ? n : k;
   const float *ap = a.data_ptr<float>(), *bp = b.data_ptr<float>();
   float *cp = c.data_ptr<float>();
-  const float beta = accumulate ? 1.0f : 0.0f;
-  // part computes C[m0:m1, n0:n1].
+  const float beta = bias != nullptr ? 1.0f : 0.0f;
+  // part computes C[m0:m1, n0:n1], its rows first set to the bias, in the
+  // thread that then adds the product to them.
   auto part = [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+    if (bias != nullptr)
+      for (int64_t r = m0; r < m1; r++)
+        std::memcpy(cp + r * n + n0, bias + n0, (n1 - n0) * sizeof(float));
     return onednn_sgemm()(ta, tb, m1 - m0, n1 - n0, k, 1.0f, ap + (ta == 'N' ? m0 * lda : m0),
                           lda, bp + (tb == 'N' ? n0 : n0 * ldb), ldb, beta, cp + m0 * n + n0, n);
   };
@@ -86,8 +92,8 @@ torch::Tensor forward2(const torch::Tensor &x2, const torch::Tensor &w, const to
   const int64_t m = x2.size(0), k = x2.size(1), n = w.size(0);
   torch::Tensor out = at::empty(sizes, x2.options());
   torch::Tensor out2 = out.view({m, n});
-  if (b.defined()) out2.copy_(b.expand({m, n}));
-  gemm('N', 'T', m, n, k, x2, w, out2, b.defined());
+  const torch::Tensor bc = b.defined() ? b.contiguous() : b;
+  gemm('N', 'T', m, n, k, x2, w, out2, b.defined() ? bc.data_ptr<float>() : nullptr);
   return out;
 }
 
@@ -123,11 +129,11 @@ LinearGrads linear_backward(torch::autograd::AutogradContext *ctx, const torch::
   if (ctx->needs_input_grad(0)) {
     r.dx = at::empty(ctx->saved_data["sizes"].toIntVector(), g.options());
     torch::Tensor dx2 = r.dx.view({m, k});
-    gemm('N', 'N', m, k, n, g, w, dx2, false);  // g [M, N] w [N, K]
+    gemm('N', 'N', m, k, n, g, w, dx2, nullptr);  // g [M, N] w [N, K]
   }
   if (ctx->needs_input_grad(1)) {
     r.dw = at::empty({n, k}, g.options());
-    gemm('T', 'N', n, k, m, g, x2, r.dw, false);  // g^T [N, M] x2 [M, K]
+    gemm('T', 'N', n, k, m, g, x2, r.dw, nullptr);  // g^T [N, M] x2 [M, K]
   }
   if (bias && ctx->needs_input_grad(2)) r.db = g.sum(0);
   return r;
