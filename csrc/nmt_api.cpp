@@ -5,6 +5,8 @@
 #include <ATen/Context.h>
 #include <torch/version.h>
 #include <torch/cuda.h>
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <malloc.h>
 #include <string>
@@ -19,6 +21,16 @@ extern "C" {
 void nmt_set_num_threads(int n) { at::set_num_threads(n); }
 
 int nmt_get_num_threads(void) { return at::get_num_threads(); }
+
+int nmt_kernel_threads(void) {
+  // at::parallel_for is a header template: this file's copy is what nmt's
+  // kernels get, OpenMP or not.
+  std::atomic<unsigned> seen{0};
+  at::parallel_for(0, 64, 1, [&](int64_t, int64_t) {
+    seen |= 1u << std::min(at::get_thread_num(), 31);
+  });
+  return __builtin_popcount(seen.load());
+}
 
 const char *nmt_torch_version(void) { return TORCH_VERSION; }
 

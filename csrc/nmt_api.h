@@ -9,6 +9,10 @@ extern "C" {
 
 void nmt_set_num_threads(int n);
 int nmt_get_num_threads(void);
+// nmt_kernel_threads runs an at::parallel_for compiled as nmt's kernels
+// are and returns how many threads took part: 1 when they were built
+// without OpenMP.
+int nmt_kernel_threads(void);
 // nmt_torch_version returns libtorch's version, e.g. "1.13.1".
 const char *nmt_torch_version(void);
 // nmt_config returns torch::show_config() (build flags, BLAS); free it.

@@ -165,3 +165,14 @@ func TestConfigureGEMM(t *testing.T) {
 	}
 	t.Logf("auto: %s (%s)", got, why)
 }
+
+// nmt's kernels run their loops on libtorch's threads: setup builds them
+// with OpenMP (at::parallel_for is a header template, serial without it).
+func TestKernelsUseThreads(t *testing.T) {
+	tch.LockThread()
+	defer tch.SetThreads(tch.Threads())
+	tch.SetThreads(2)
+	if got := tch.KernelThreads(); got != 2 {
+		t.Fatalf("a parallel loop of nmt's kernels ran on %d threads with 2 set", got)
+	}
+}

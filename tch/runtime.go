@@ -48,6 +48,11 @@ func DefaultThreads() int {
 // Threads returns libtorch's intra-op thread count.
 func Threads() int { return int(C.nmt_get_num_threads()) }
 
+// KernelThreads returns how many threads one parallel loop of nmt's own
+// CPU kernels (csrc/) uses: Threads() when they were built with OpenMP, as
+// setup builds them where libtorch loads libgomp, else 1.
+func KernelThreads() int { return int(C.nmt_kernel_threads()) }
+
 // HeaderVersion returns the version libtorch's headers declare.
 func HeaderVersion() string { return C.GoString(C.nmt_torch_version()) }
 
