@@ -42,12 +42,11 @@ sgemm_fn onednn_sgemm() {
 std::atomic<int> use_onednn{0};
 
 // gemm is C[m, n] = op(A) op(B) (+ bias[n] on every row when bias is not
-// null), row-major. With
-// several threads it splits C itself, along its longer side, one part per
-// thread, each a single-threaded oneDNN call: oneDNN's own split of the
-// decoder's products (100 or 500 rows by K 256-1024) used the two cores of
-// the development machine at 1.0-1.5x one core's speed, the split at
-// 1.5-2x (docs/foundation.md).
+// null), row-major. With several threads it splits C itself, along its
+// longer side, one part per thread, each a single-threaded oneDNN call:
+// oneDNN's own split of the decoder's products (100 or 500 rows by K
+// 256-1024) used the two cores of the development machine at 1.0-1.5x one
+// core's speed, the split at 1.5-2x (docs/foundation.md).
 void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor &a,
           const torch::Tensor &b, torch::Tensor &c, const float *bias) {
   const int64_t lda = ta == 'N' ? k : m, ldb = tb == 'N' ? n : k;
@@ -103,8 +102,6 @@ std::vector<int64_t> out_sizes(const torch::Tensor &x, int64_t n) {
   return s;
 }
 
-// Linear is the autograd op; the bias is a separate input only where it
-// exists (autograd's inputs must be defined tensors).
 struct LinearGrads {
   torch::Tensor dx, dw, db;
 };
@@ -139,6 +136,8 @@ LinearGrads linear_backward(torch::autograd::AutogradContext *ctx, const torch::
   return r;
 }
 
+// Linear and LinearNoBias are the autograd op; the bias is an input only
+// where it exists (autograd's inputs must be defined tensors).
 struct Linear : public torch::autograd::Function<Linear> {
   static torch::autograd::variable_list forward(torch::autograd::AutogradContext *ctx,
                                                 const torch::Tensor &x, const torch::Tensor &w,

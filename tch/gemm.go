@@ -31,9 +31,9 @@ func init() {
 // AVX-512 CPU, 2 threads; docs/foundation.md): oneDNN's sgemm, split
 // across threads by Linear, ran the decoder's and trainer's products 1.1-1.8
 // times as fast as OpenBLAS's AVX-512 kernels and about twice as fast as
-// its AVX2 ones; with oneDNN held to AVX2 the two were even, some shapes
-// slower, so CPUs without AVX-512 keep libtorch's path. It returns the
-// engine now in use.
+// its AVX2 ones; held to AVX2, oneDNN was faster at some shapes and half
+// as fast at others, so CPUs without AVX-512 keep libtorch's path. It
+// returns the engine now in use.
 func ConfigureGEMM(setting string) (string, error) {
 	switch strings.ToLower(strings.TrimSpace(setting)) {
 	case "", "auto":
