@@ -207,8 +207,8 @@ build_glue() {
 	# at::parallel_for is inline: compiled without OpenMP, the project's
 	# kernels (loss, Adam, search, attention, the split GEMM) run on one
 	# thread. They are built with -fopenmp and linked to the libgomp that
-	# libtorch itself loads (Debian's, or a wheel's renamed copy), so that
-	# one OpenMP runtime serves both.
+	# libtorch itself loads (Debian's, or a wheel's renamed copy, whose
+	# folder goes on the rpath), so that one OpenMP runtime serves both.
 	local gomp omp=""
 	gomp=$(ldd "$(ls "$TORCH_LIB"/libtorch_cpu.so* | head -1)" 2>/dev/null | awk '/libgomp/ && $3 ~ /^\// && !f { print $3; f = 1 }')
 	if [ -n "$gomp" ]; then
@@ -230,7 +230,8 @@ build_glue() {
 	printf 'kind=%s\nversion=%s\nlib=%s\ncuda=%s\n' "$TORCH_KIND" "$TORCH_VERSION" "$TORCH_LIB" "${cuda_flags:+yes}" >build/libtorch.env
 	[ -n "$relink" ] || [ ! -f build/lib/libtch.so ] || return 0
 	g++ -shared -o build/lib/libtch.so.tmp build/obj/torch_api.o $objs \
-		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $cuda_libs -ltorch -ltorch_cpu -lc10 $gomp
+		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $cuda_libs -ltorch -ltorch_cpu -lc10 \
+		${gomp:+"$gomp" -Wl,-rpath,"$(dirname "$gomp")"}
 	mv build/lib/libtch.so.tmp build/lib/libtch.so
 }
 
