@@ -47,6 +47,8 @@ func runMatmul(b *testing.B, x, y *ts.Tensor, flop int64) {
 // backward.
 func BenchmarkLinear(b *testing.B) {
 	tch.LockThread()
+	before, _ := tch.GEMM()
+	defer tch.ConfigureGEMM(before)
 	for _, engine := range []string{tch.GEMMLibtorch, tch.GEMMOneDNN} {
 		if _, err := tch.ConfigureGEMM(engine); err != nil {
 			b.Skip(err)
@@ -88,5 +90,4 @@ func BenchmarkLinear(b *testing.B) {
 			b.ReportMetric(float64(3*2*2048*256*1024)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
-	tch.ConfigureGEMM("auto")
 }

@@ -12,15 +12,17 @@ import (
 	"github.com/fixup-nmt/nmt/tch"
 )
 
-// withGEMM runs f with the named engine and restores the setting after.
+// withGEMM runs f with the named engine and restores the engine in use
+// before.
 func withGEMM(t *testing.T, engine string, f func()) {
 	t.Helper()
+	before, _ := tch.GEMM()
+	defer tch.ConfigureGEMM(before)
 	if got, err := tch.ConfigureGEMM(engine); err != nil {
 		t.Skip(err)
 	} else if got != engine {
 		t.Fatalf("ConfigureGEMM(%q) chose %q", engine, got)
 	}
-	defer tch.ConfigureGEMM("auto")
 	f()
 }
 
@@ -148,7 +150,8 @@ func TestLinearBadShapes(t *testing.T) {
 }
 
 func TestConfigureGEMM(t *testing.T) {
-	defer tch.ConfigureGEMM("auto")
+	before, _ := tch.GEMM()
+	defer tch.ConfigureGEMM(before)
 	if _, err := tch.ConfigureGEMM("mkl"); err == nil || !strings.Contains(err.Error(), "want auto, libtorch or onednn") {
 		t.Errorf("NMT_GEMM=mkl: err = %v", err)
 	}

@@ -134,7 +134,7 @@ func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64) *ts.Tensor {
 	k.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 1, false))
 	v.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 2, false))
 	q := qkv.MustSelect(1, 0, false).MustMulScalar(ts.FloatScalar(a.scale), true).MustUnsqueeze(2, true) // [B, H, 1, dh]
-	ctx := attendOne(q, k.MustNarrow(2, 0, step+1, false), v.MustNarrow(2, 0, step+1, false), nil)
+	ctx := attendOne(q, k.MustNarrow(2, 0, step+1, false), v.MustNarrow(2, 0, step+1, false), nil, 1)
 	return tch.MustLinear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias)
 }
 
@@ -142,15 +142,23 @@ func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64) *ts.Tensor {
 // compare).
 var fusedAttend = true
 
-// attendOne is attention for one query per row as multiply-and-sum: q
-// [B, H, 1, dh] (scaled), keys and vals [B, H, n, dh], mask additive
-// [B, 1, n] or nil. Returns the context [B, H, dh].
+// attendOne is attention for one query per row: q [B*group, H, 1, dh]
+// (scaled), its rows in B groups of group consecutive rows sharing keys
+// and vals [B, H, n, dh], mask additive [B, 1, n] or nil. Returns the
+// context [B*group, H, dh].
 //
 // Where attendKernel says so, one kernel computes it straight over the
-// caches (tch.AttendOne).
-func attendOne(q, keys, vals, mask *ts.Tensor) *ts.Tensor {
+// caches (tch.AttendOne); elsewhere multiply-and-sum, for group 1 only.
+func attendOne(q, keys, vals, mask *ts.Tensor, group int64) *ts.Tensor {
 	if attendKernel(keys) {
-		return mustAttend(q, keys, vals, mask, 1)
+		ctx, err := tch.AttendOne(q, keys, vals, mask, group)
+		if err != nil {
+			panic(err)
+		}
+		return ctx
+	}
+	if group != 1 {
+		panic("transformer: attendOne without the CPU kernel takes one row per key entry")
 	}
 	scores := keys.MustMul(q, false).MustSumDimIntlist([]int64{3}, false, gotch.Float, true) // [B, H, n]
 	if mask != nil {
@@ -165,14 +173,6 @@ func attendOne(q, keys, vals, mask *ts.Tensor) *ts.Tensor {
 func attendKernel(keys *ts.Tensor) bool {
 	dh := keys.MustSize()[3]
 	return fusedAttend && keys.DType() == gotch.Float && dh%8 == 0 && dh <= 256 && !keys.MustDevice().IsCuda()
-}
-
-func mustAttend(q, keys, vals, mask *ts.Tensor, group int64) *ts.Tensor {
-	ctx, err := tch.AttendOne(q, keys, vals, mask, group)
-	if err != nil {
-		panic(err)
-	}
-	return ctx
 }
 
 // stepCross runs one decoding step of encoder attention for rows that come
@@ -191,12 +191,7 @@ func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 		if mask != nil {
 			mask = mask.MustView([]int64{b / g, 1, -1}, false)
 		}
-		var ctx *ts.Tensor
-		if g == 1 {
-			ctx = attendOne(q.MustView([]int64{b, h, 1, dh}, true), keys, vals, mask)
-		} else {
-			ctx = mustAttend(q.MustView([]int64{b, h, 1, dh}, true), keys, vals, mask, g)
-		}
+		ctx := attendOne(q.MustView([]int64{b, h, 1, dh}, true), keys, vals, mask, g)
 		return tch.MustLinear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias)
 	}
 	q = q.
