@@ -1,4 +1,5 @@
 #include "nmt_api.h"
+#include "nmt_pool.h"
 
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
@@ -11,6 +12,10 @@
 #include <malloc.h>
 #include <string>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #if defined(NMT_WITH_CUDA) && __has_include(<cuda_runtime_api.h>)
 #define NMT_CUDA_NAMES 1
 #include <cuda_runtime_api.h>
@@ -18,7 +23,21 @@
 
 extern "C" {
 
-void nmt_set_num_threads(int n) { at::set_num_threads(n); }
+void nmt_set_num_threads(int n) {
+  at::set_num_threads(n);
+  nmt::set_pool_threads(n);
+}
+
+int nmt_set_torch_local_threads(int n) {
+#ifdef _OPENMP
+  const int prev = omp_get_max_threads();
+  omp_set_num_threads(n);
+  return prev;
+#else
+  (void)n;
+  return 1;
+#endif
+}
 
 int nmt_get_num_threads(void) { return at::get_num_threads(); }
 

@@ -13,6 +13,16 @@ int nmt_get_num_threads(void);
 // are and returns how many threads took part: 1 when they were built
 // without OpenMP.
 int nmt_kernel_threads(void);
+// nmt_pool_threads_used runs a loop on the pool of nmt's kernels
+// (nmt_pool.h) and returns how many threads took part.
+int nmt_pool_threads_used(void);
+// nmt_pool_rethrows reports (1) whether an exception thrown in one task of
+// a pool loop reaches its caller after the other tasks ran.
+int nmt_pool_rethrows(void);
+// nmt_set_torch_local_threads sets how many threads libtorch's parallel
+// loops use when started from the calling OS thread (OpenMP's per-thread
+// count; the pool keeps its own) and returns the previous count.
+int nmt_set_torch_local_threads(int n);
 // nmt_torch_version returns libtorch's version, e.g. "1.13.1".
 const char *nmt_torch_version(void);
 // nmt_config returns torch::show_config() (build flags, BLAS); free it.

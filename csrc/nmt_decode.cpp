@@ -7,7 +7,6 @@
 
 #pragma GCC optimize("O3")
 
-#include <ATen/Parallel.h>
 #include <torch/types.h>
 
 #include <cmath>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "nmt_guard.h"
+#include "nmt_pool.h"
 #include "nmt_simd.h"
 
 namespace {
@@ -151,7 +151,7 @@ extern "C" char *nmt_row_logsumexp(void *x, void **out) {
     at::Tensor r = at::empty({n}, t.options());
     const float *xp = t.data_ptr<float>();
     float *rp = r.data_ptr<float>();
-    at::parallel_for(0, n, 16, [&](int64_t b, int64_t e) {
+    nmt::pool_for(0, n, 16, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; i++) rp[i] = lse_row(xp + i * v, v);
     });
     *out = new at::Tensor(r);
@@ -168,7 +168,7 @@ extern "C" char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx) {
     const float *xp = t.data_ptr<float>();
     float *vp = bv.data_ptr<float>();
     int64_t *ip = bi.data_ptr<int64_t>();
-    at::parallel_for(0, n, 16, [&](int64_t b, int64_t e) {
+    nmt::pool_for(0, n, 16, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; i++) topk_row(xp + i * v, v, k, vp + i * k, ip + i * k);
     });
     *vals = new at::Tensor(bv);
@@ -206,7 +206,7 @@ extern "C" char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, int
     const float *mp = mask != nullptr ? mt.data_ptr<float>() : nullptr;
     float *rp = r.data_ptr<float>();
     const int64_t sb = k.stride(0), sh = k.stride(1), sn = k.stride(2);
-    at::parallel_for(0, rows * h, 8, [&](int64_t begin, int64_t end) {
+    nmt::pool_for(0, rows * h, 8, [&](int64_t begin, int64_t end) {
       std::vector<float> s(n);
       for (int64_t i = begin; i < end; i++) {
         const int64_t row = i / h / group, head = i % h;

@@ -18,13 +18,12 @@
 #include <torch/types.h>
 #include <torch/csrc/autograd/custom_function.h>
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 
 #include "nmt_guard.h"
+#include "nmt_pool.h"
 
 namespace {
 
@@ -62,7 +61,7 @@ void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor
     return onednn_sgemm()(ta, tb, m1 - m0, n1 - n0, k, 1.0f, ap + (ta == 'N' ? m0 * lda : m0),
                           lda, bp + (tb == 'N' ? n0 : n0 * ldb), ldb, beta, cp + m0 * n + n0, n);
   };
-  const int64_t threads = at::in_parallel_region() ? 1 : at::get_num_threads();
+  const int64_t threads = nmt::pool_threads();
   std::atomic<int> status{0};
   const bool rows = m >= n;
   const int64_t len = rows ? m : n, align = rows ? 8 : 16;
@@ -70,10 +69,9 @@ void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor
   if (threads <= 1 || len < 2 * align || m * n * k < (int64_t{1} << 18)) {
     status = part(0, m, 0, n);
   } else {
-    at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+    nmt::pool_for(0, (len + per - 1) / per, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; i++) {
         const int64_t s = i * per, e = std::min(len, s + per);
-        if (s >= e) continue;
         const int st = rows ? part(s, e, 0, n) : part(0, m, s, e);
         if (st != 0) status = st;
       }

@@ -74,9 +74,13 @@ func search(m Model, src [][]int64, o Options, dev gotch.Device, step stepFunc) 
 		}
 		st := m.Start(Source(src, o.Special.Pad, dev), maxLen)
 		defer st.Free()
-		for n := 0; len(sents) > 0; n++ {
-			sents = step(m, st, sents, n, &o, dev, out)
-		}
+		// The steps are small ops between the linear layers and the
+		// attention, which run on nmt's pool: libtorch's loops stay serial.
+		tch.SerialTorch(func() {
+			for n := 0; len(sents) > 0; n++ {
+				sents = step(m, st, sents, n, &o, dev, out)
+			}
+		})
 		return nil
 	})
 	return out, err

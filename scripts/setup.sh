@@ -217,10 +217,10 @@ build_glue() {
 		say "libtorch loads no libgomp: nmt's own CPU kernels will run on one thread"
 	fi
 	local f o objs="" s pcxx="$cxx -fno-math-errno -Wno-psabi $omp"
-	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_loss.cpp csrc/nmt_optim.cpp csrc/nmt_decode.cpp csrc/nmt_gemm.cpp; do
+	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_loss.cpp csrc/nmt_optim.cpp csrc/nmt_decode.cpp csrc/nmt_gemm.cpp csrc/nmt_pool.cpp; do
 		o=build/obj/$(basename "$f" .cpp).o
 		objs="$objs $o"
-		s=$(printf '%s\n%s\n%s\n' "$pcxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - "$f" csrc/nmt_api.h csrc/nmt_guard.h csrc/nmt_simd.h | sha256sum | cut -c1-16)
+		s=$(printf '%s\n%s\n%s\n' "$pcxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - "$f" csrc/nmt_api.h csrc/nmt_guard.h csrc/nmt_simd.h csrc/nmt_pool.h | sha256sum | cut -c1-16)
 		[ -f "$o" ] && [ "$(cat "$o.stamp" 2>/dev/null)" = "$s" ] && continue
 		say "compiling $f"
 		$pcxx -DNMT_LIBTORCH_VERSION="\"$TORCH_VERSION\"" -c "$f" -o "$o" || die "$f does not compile against libtorch $TORCH_VERSION"

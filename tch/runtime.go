@@ -29,7 +29,8 @@ import (
 // first in any goroutine that runs torch code (tests included).
 func LockThread() { runtime.LockOSThread() }
 
-// SetThreads sets libtorch's intra-op thread count; n <= 0 leaves it.
+// SetThreads sets libtorch's intra-op thread count and that of nmt's own
+// kernels' pool (csrc/nmt_pool.h); n <= 0 leaves them.
 func SetThreads(n int) {
 	if n > 0 {
 		C.nmt_set_num_threads(C.int(n))
@@ -52,6 +53,27 @@ func Threads() int { return int(C.nmt_get_num_threads()) }
 // CPU kernels (csrc/) uses: Threads() when they were built with OpenMP, as
 // setup builds them where libtorch loads libgomp, else 1.
 func KernelThreads() int { return int(C.nmt_kernel_threads()) }
+
+// PoolThreads returns how many threads one parallel loop on the pool of
+// nmt's kernels (the linear layers, attention and search kernels) uses.
+func PoolThreads() int { return int(C.nmt_pool_threads_used()) }
+
+// poolRethrows reports whether an exception in one task of a pool loop
+// reaches the loop's caller (for tests).
+func poolRethrows() bool { return C.nmt_pool_rethrows() == 1 }
+
+// SerialTorch runs f with libtorch's own parallel loops held to one thread
+// while nmt's kernels keep their pool: for work made of small ops between
+// large kernels, like a decoding step, where waking libtorch's sleeping
+// threads for each op costs more than the op. f runs on the calling
+// goroutine, wired to its OS thread meanwhile (the limit is the thread's).
+func SerialTorch(f func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	prev := C.nmt_set_torch_local_threads(1)
+	defer C.nmt_set_torch_local_threads(prev)
+	f()
+}
 
 // HeaderVersion returns the version libtorch's headers declare.
 func HeaderVersion() string { return C.GoString(C.nmt_torch_version()) }

@@ -1,0 +1,4 @@
+package tch
+
+// PoolRethrows is poolRethrows, for the external tests.
+var PoolRethrows = poolRethrows
