@@ -77,11 +77,15 @@ char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx);
 // nmt_attend_one is attention for one query per row and head
 // (nmt_decode.cpp): keys and vals CPU float views [B, H, n, dh] with the
 // same strides and contiguous heads (a cache's first n positions), q
-// [B*group, H, 1, dh] or [B*group, H, dh] (scaled), whose rows come in B
-// groups of group consecutive rows attending to the same keys (a
-// sentence's beams), mask additive [B, n] or NULL. *out receives a new
-// tensor [B*group, H, dh]. Returns NULL, or an error message to free.
-char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, int64_t group, void **out);
+// [R, H, dh] or [R, H, 1, dh] (rows of H*dh contiguous floats), multiplied
+// by scale. Without slots the R rows come in B groups of group consecutive
+// rows attending to the same keys (a sentence's beams: R = B*group), mask
+// additive [B, n] or NULL. With slots (int64 [R, n], group 1, no mask) row
+// r reads position j from keys row slots[r, j] (a decoding state whose
+// rows point into the cache instead of being moved). *out receives a new
+// tensor [R, H, dh]. Returns NULL, or an error message to free.
+char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, int64_t group, void *slots,
+                     double scale, void **out);
 
 // nmt_linear is x [..., K] times w [N, K] transposed plus b [N] (b may be
 // NULL), like at::linear, with autograd (nmt_gemm.cpp): through oneDNN's

@@ -118,48 +118,52 @@ func (a *Attention) attend(q, k, v, mask *ts.Tensor, b, t int64, train bool) *ts
 }
 
 // stepSelf runs one decoding step of self-attention: x [B, 1, D]; caches
-// k, v [B, H, C, dh] receive this step's key and value at position
-// step (in place) and the query attends to positions 0..step.
+// k, v [Bcap, H, C, dh] receive this step's keys and values at position
+// step, row r in cache row r (in place), and each query attends to
+// positions 0..step: of cache rows slots [B, step+1] (State), or of its
+// own row where slots is nil.
 //
 // One query per row makes the score and context products B*H
 // matrix-vector products, which batched matmul runs as that many tiny
-// GEMM calls; as broadcast multiply-and-sum they are two parallel
-// elementwise passes over the cache.
-func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64) *ts.Tensor {
+// GEMM calls; the attention kernel (or, without it, broadcast
+// multiply-and-sum) reads the caches in place instead.
+func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64, slots *ts.Tensor) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
 	qkv := tch.MustLinear(x, a.InProj, a.InBias).MustView([]int64{b, 3, h, dh}, true)
-	k = k.MustNarrow(0, 0, b, false) // rows 0..B-1 of Bcap
-	v = v.MustNarrow(0, 0, b, false)
-	k.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 1, false))
-	v.MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 2, false))
-	q := qkv.MustSelect(1, 0, false).MustMulScalar(ts.FloatScalar(a.scale), true).MustUnsqueeze(2, true) // [B, H, 1, dh]
-	ctx := attendOne(q, k.MustNarrow(2, 0, step+1, false), v.MustNarrow(2, 0, step+1, false), nil, 1)
+	k.MustNarrow(0, 0, b, false).MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 1, false))
+	v.MustNarrow(0, 0, b, false).MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 2, false))
+	var ctx *ts.Tensor
+	if slots != nil {
+		ctx = mustAttend(qkv.MustSelect(1, 0, false), k.MustNarrow(2, 0, step+1, false), v.MustNarrow(2, 0, step+1, false),
+			tch.Attend{Scale: a.scale, Slots: slots})
+	} else {
+		ctx = attendOne(qkv.MustSelect(1, 0, false), k.MustNarrow(0, 0, b, false).MustNarrow(2, 0, step+1, false),
+			v.MustNarrow(0, 0, b, false).MustNarrow(2, 0, step+1, false), nil, 1, a.scale)
+	}
 	return tch.MustLinear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias)
 }
 
-// fusedAttend lets attendOne use tch.AttendOne (tests turn it off to
-// compare).
+// fusedAttend lets attendOne and the State use tch.AttendOne (tests turn
+// it off to compare).
 var fusedAttend = true
 
-// attendOne is attention for one query per row: q [B*group, H, 1, dh]
-// (scaled), its rows in B groups of group consecutive rows sharing keys
-// and vals [B, H, n, dh], mask additive [B, 1, n] or nil. Returns the
-// context [B*group, H, dh].
+// attendOne is attention for one query per row: q [B*group, H, dh] or
+// [B*group, H, 1, dh], times scale, its rows in B groups of group
+// consecutive rows sharing keys and vals [B, H, n, dh], mask additive [B,
+// 1, n] or nil. Returns the context [B*group, H, dh].
 //
 // Where attendKernel says so, one kernel computes it straight over the
 // caches (tch.AttendOne); elsewhere multiply-and-sum, for group 1 only.
-func attendOne(q, keys, vals, mask *ts.Tensor, group int64) *ts.Tensor {
+func attendOne(q, keys, vals, mask *ts.Tensor, group int64, scale float64) *ts.Tensor {
 	if attendKernel(keys) {
-		ctx, err := tch.AttendOne(q, keys, vals, mask, group)
-		if err != nil {
-			panic(err)
-		}
-		return ctx
+		return mustAttend(q, keys, vals, tch.Attend{Scale: scale, Group: group, Mask: mask})
 	}
 	if group != 1 {
 		panic("transformer: attendOne without the CPU kernel takes one row per key entry")
 	}
+	sz := keys.MustSize()
+	q = q.MustMulScalar(ts.FloatScalar(scale), false).MustView([]int64{sz[0], sz[1], 1, sz[3]}, true)
 	scores := keys.MustMul(q, false).MustSumDimIntlist([]int64{3}, false, gotch.Float, true) // [B, H, n]
 	if mask != nil {
 		scores = scores.MustAdd(mask, true)
@@ -168,11 +172,25 @@ func attendOne(q, keys, vals, mask *ts.Tensor, group int64) *ts.Tensor {
 	return vals.MustMul(probs, false).MustSumDimIntlist([]int64{2}, false, gotch.Float, true)
 }
 
+func mustAttend(q, keys, vals *ts.Tensor, a tch.Attend) *ts.Tensor {
+	ctx, err := tch.AttendOne(q, keys, vals, a)
+	if err != nil {
+		panic(err)
+	}
+	return ctx
+}
+
 // attendKernel reports whether tch.AttendOne takes these keys [B, H, n,
-// dh]: CPU floats, head sizes that are multiples of 8 up to 256.
+// dh].
 func attendKernel(keys *ts.Tensor) bool {
-	dh := keys.MustSize()[3]
-	return fusedAttend && keys.DType() == gotch.Float && dh%8 == 0 && dh <= 256 && !keys.MustDevice().IsCuda()
+	return attendKernelFor(keys.MustDevice(), keys.DType(), keys.MustSize()[3])
+}
+
+// attendKernelFor reports whether tch.AttendOne takes keys of this device,
+// dtype and head size: CPU floats, head sizes that are multiples of 8 up to
+// 256.
+func attendKernelFor(dev gotch.Device, dtype gotch.DType, dh int64) bool {
+	return fusedAttend && dtype == gotch.Float && dh%8 == 0 && dh <= 256 && !dev.IsCuda()
 }
 
 // stepCross runs one decoding step of encoder attention for rows that come
@@ -184,17 +202,16 @@ func attendKernel(keys *ts.Tensor) bool {
 func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
-	q := tch.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
-		MustMulScalar(ts.FloatScalar(a.scale), true)
+	q := tch.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d))
 	keys, vals := kv.MustSelect(0, 0, false), kv.MustSelect(0, 1, false)
 	if g == 1 || attendKernel(keys) {
 		if mask != nil {
 			mask = mask.MustView([]int64{b / g, 1, -1}, false)
 		}
-		ctx := attendOne(q.MustView([]int64{b, h, 1, dh}, true), keys, vals, mask, g)
+		ctx := attendOne(q.MustView([]int64{b, h, dh}, true), keys, vals, mask, g, a.scale)
 		return tch.MustLinear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias)
 	}
-	q = q.
+	q = q.MustMulScalar(ts.FloatScalar(a.scale), true).
 		MustView([]int64{b / g, g, h, dh}, true).
 		MustTranspose(1, 2, true) // [G, H, g, dh]
 	scores := q.MustMatmul(keys.MustTranspose(2, 3, true), true) // [G, H, g, S]

@@ -52,7 +52,7 @@ func (l *DecoderLayer) forward(x, selfMask, enc, encMask *ts.Tensor, train bool)
 
 // step is forward for one position of layer i of st: x [B, 1, D].
 func (l *DecoderLayer) step(x *ts.Tensor, st *State, i int) *ts.Tensor {
-	x = l.SelfRes.merge(x, l.SelfAttn.stepSelf(l.SelfRes.branchInput(x), st.k[i], st.v[i], st.step), false)
+	x = l.SelfRes.merge(x, l.SelfAttn.stepSelf(l.SelfRes.branchInput(x), st.k[i], st.v[i], st.step, st.cur), false)
 	x = l.CrossRes.merge(x, l.CrossAttn.stepCross(l.CrossRes.branchInput(x), st.enc[i], st.mask, st.group), false)
 	return l.FFNRes.merge(x, l.FFN.forward(l.FFNRes.branchInput(x), false), false)
 }

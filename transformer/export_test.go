@@ -20,5 +20,5 @@ func AttendOne(q, keys, vals, mask *ts.Tensor, fused bool) *ts.Tensor {
 	old := fusedAttend
 	fusedAttend = fused
 	defer func() { fusedAttend = old }()
-	return attendOne(q, keys, vals, mask, 1)
+	return attendOne(q, keys, vals, mask, 1, 1)
 }

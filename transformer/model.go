@@ -107,16 +107,18 @@ func (m *Model) step(prev *ts.Tensor, st *State, logSoftmax bool) *ts.Tensor {
 		x := ts.MustEmbedding(d.Embed, tok, int64(m.cfg.Pad), false, false).
 			MustMulScalar(ts.FloatScalar(m.embedScale), true).
 			MustAdd(pos, true) // [B, 1, D]
+		st.cur = st.stepSlots()
 		for i, l := range d.Layers {
 			x = l.step(x, st, i)
 		}
+		st.cur = nil
 		out = d.output(x).MustView([]int64{b, -1}, true)
 		if logSoftmax {
 			out = out.MustLogSoftmax(-1, gotch.Float, true)
 		}
 		s.Keep(out)
 	})
-	st.step++
+	st.advance()
 	return out
 }
 

@@ -393,13 +393,49 @@ func TestAttendOneKernel(t *testing.T) {
 				mRep = m.MustIndexSelect(0, idx, false)
 			}
 			want := transformer.AttendOne(qg, keys.MustIndexSelect(0, idx, false), vals.MustIndexSelect(0, idx, false), mRep, false)
-			got, err := tch.AttendOne(qg, keys, vals, m, g)
+			got, err := tch.AttendOne(qg, keys, vals, tch.Attend{Mask: m, Group: g})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if d := maxAbsDiff(want, got); d > 1e-5 {
 				t.Errorf("dh %d mask %v, groups of %d: kernel differs by %g", dh, m != nil, g, d)
 			}
+		}
+		// A scale multiplies the queries.
+		want := transformer.AttendOne(q.MustMulScalar(ts.FloatScalar(0.3), false), keys, vals, mask, false)
+		got, err := tch.AttendOne(q, keys, vals, tch.Attend{Mask: mask, Scale: 0.3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := maxAbsDiff(want, got); d > 1e-5 {
+			t.Errorf("dh %d, scale 0.3: kernel differs by %g", dh, d)
+		}
+		// Slots: 7 rows, row r reading position j from keys row
+		// slots[r][j], as multiply-and-sum over keys gathered that way.
+		const rows = 7
+		slots, gather := make([]int64, rows*n), make([]int64, rows*n)
+		for i := range slots {
+			slots[i] = int64((i*5 + i/n) % b)
+			gather[i] = slots[i]*n + int64(i%n) // row of keys [b*n, h, dh]
+		}
+		byPos := func(c *ts.Tensor) *ts.Tensor { // [rows, h, n, dh], position j from row slots[r][j]
+			flat := c.MustPermute([]int64{0, 2, 1, 3}, false).MustContiguous(true).MustView([]int64{b * n, h, dh}, true)
+			return flat.MustIndexSelect(0, ts.MustOfSlice(gather), true).MustView([]int64{rows, n, h, dh}, true).
+				MustPermute([]int64{0, 2, 1, 3}, true).MustContiguous(true)
+		}
+		qr := ts.MustRandn([]int64{rows, h, dh}, gotch.Float, gotch.CPU)
+		want = transformer.AttendOne(qr.MustMulScalar(ts.FloatScalar(0.5), false), byPos(keys), byPos(vals), nil, false)
+		slotsT := ts.MustOfSlice(slots).MustView([]int64{rows, n}, true)
+		got, err = tch.AttendOne(qr, keys, vals, tch.Attend{Slots: slotsT, Scale: 0.5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := maxAbsDiff(want, got); d > 1e-5 {
+			t.Errorf("dh %d, slots: kernel differs by %g", dh, d)
+		}
+		bad := ts.MustOfSlice(append(append([]int64(nil), slots[:rows*n-1]...), b)).MustView([]int64{rows, n}, true)
+		if _, err := tch.AttendOne(qr, keys, vals, tch.Attend{Slots: bad}); err == nil || !strings.Contains(err.Error(), "slot 5 of 5") {
+			t.Errorf("dh %d, a slot out of range: error %v", dh, err)
 		}
 	}
 }

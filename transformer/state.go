@@ -13,14 +13,20 @@ import (
 // Layout. A self-attention cache is [Bcap, H, C, dh] for Bcap >= B rows
 // and a capacity of C positions, first about the source length, that
 // doubles when full (up to maxLen), so memory follows the longest
-// hypothesis so far, not the maximum length. It
-// is row-major in the rows: a reorder is one index_select along dim 0 of
-// the filled positions (contiguous [step, dh] blocks, the fast path of
-// libtorch's CPU kernel) written straight into a spare cache of the same
-// shape, which then takes the old cache's place as the spare. Writing into
-// a fresh allocation instead costs about as much again in page faults on
-// Linux, and a copy back twice the traffic. A row's keys [H, n, dh] are a
-// view that the attention reads without copying.
+// hypothesis so far, not the maximum length. A row's keys [H, n, dh] are
+// a view that the attention reads without copying.
+//
+// Reorders move nothing where the attention kernel runs (CPU float32,
+// head sizes it takes: tch.AttendOne). Each position of the cache is
+// written once, at its step, row r into cache row r; each row keeps the
+// list of cache rows that hold its positions (slots), and a reorder only
+// reorders those lists, which the kernel follows. A beam search over 100
+// sentences of the iwslt preset would otherwise move about 250 MB of keys
+// and values per step. Elsewhere (CUDA, other head sizes) a reorder is
+// one index_select along dim 0 of the filled positions (contiguous [step,
+// dh] blocks, the fast path of libtorch's CPU kernel) written straight
+// into a spare cache of the same shape, which then takes the old cache's
+// place as the spare.
 //
 // Beams share their source. Rows map to encoder entries (src); while rows
 // come in equal groups of g consecutive rows per entry (a beam search's
@@ -34,7 +40,9 @@ import (
 // in one scope and stepped in per-step scopes.
 type State struct {
 	k, v   []*ts.Tensor // per layer [Bcap, H, C, dh]
-	spare  *ts.Tensor   // [Bcap, H, C, dh], the next reorder's target
+	spare  *ts.Tensor   // [Bcap, H, C, dh], the next reorder's target; nil with slots
+	slots  [][]int64    // per row, the cache row holding each position decoded; nil without
+	cur    *ts.Tensor   // this step's slots [B, step+1] (Model.step's scope), or nil
 	enc    []*ts.Tensor // per layer [2, G, H, S, dh]
 	mask   *ts.Tensor   // [G, 1, 1, S] additive source padding mask
 	src    []int64      // per row, its encoder entry
@@ -73,13 +81,16 @@ func (m *Model) NewState(enc *EncoderOut, maxLen int) *State {
 	dev := enc.Out.MustDevice()
 	st := &State{rows: b, maxLen: int64(maxLen), cap: firstCap(enc.Out.MustSize()[1], int64(maxLen)), dev: dev, group: 1, src: identity(b)}
 	h, dh := int64(c.Heads), int64(c.Dim/c.Heads)
+	if attendKernelFor(dev, gotch.Float, dh) {
+		st.slots = make([][]int64, b)
+	}
 	ts.NoGrad(func() {
 		s := ts.NewScope()
 		defer s.Close()
 		for _, l := range m.Decoder.Layers {
 			st.k = append(st.k, adopt(ts.MustEmpty([]int64{b, h, st.cap, dh}, gotch.Float, dev)))
 			st.v = append(st.v, adopt(ts.MustEmpty([]int64{b, h, st.cap, dh}, gotch.Float, dev)))
-			if st.spare == nil {
+			if st.spare == nil && st.slots == nil {
 				st.spare = adopt(ts.MustEmpty([]int64{b, h, st.cap, dh}, gotch.Float, dev))
 			}
 			st.enc = append(st.enc, adopt(l.CrossAttn.projectKV(enc.Out)))
@@ -124,7 +135,10 @@ func (st *State) Reorder(idx []int64) {
 	ts.NoGrad(func() {
 		s := ts.NewScope()
 		defer s.Close()
-		if st.step > 0 {
+		switch {
+		case st.slots != nil:
+			st.reorderSlots(idx)
+		case st.step > 0:
 			idxT := indexTensor(idx, st.dev)
 			for i := range st.k {
 				st.k[i] = st.reorderCache(st.k[i], idxT, nb)
@@ -134,6 +148,60 @@ func (st *State) Reorder(idx []int64) {
 		st.reorderEnc(src)
 	})
 	st.rows = nb
+}
+
+// reorderSlots gives row i the slots of old row idx[i], and the caches
+// room for len(idx) rows (their next position is written by row).
+func (st *State) reorderSlots(idx []int64) {
+	nb := int64(len(idx))
+	flat := make([]int64, int64(len(idx))*st.step)
+	slots := make([][]int64, nb)
+	for i, r := range idx {
+		slots[i] = flat[int64(i)*st.step : int64(i+1)*st.step : int64(i+1)*st.step]
+		copy(slots[i], st.slots[r])
+	}
+	st.slots = slots
+	if nb <= st.k[0].MustSize()[0] {
+		return
+	}
+	for _, list := range [][]*ts.Tensor{st.k, st.v} {
+		for i, c := range list {
+			sz := c.MustSize()
+			old := sz[0]
+			sz[0] = nb
+			n := adopt(ts.MustEmpty(sz, gotch.Float, st.dev))
+			if st.step > 0 {
+				n.MustNarrow(0, 0, old, false).MustNarrow(2, 0, st.step, false).Copy_(c.MustNarrow(2, 0, st.step, false))
+			}
+			c.MustDrop()
+			list[i] = n
+		}
+	}
+}
+
+// stepSlots makes this step's slots tensor [B, step+1] (row r writes
+// position step into cache row r) in the current scope, or returns nil
+// without slots.
+func (st *State) stepSlots() *ts.Tensor {
+	if st.slots == nil {
+		return nil
+	}
+	n := st.step + 1
+	flat := make([]int64, st.rows*n)
+	for r, sl := range st.slots {
+		copy(flat[int64(r)*n:], sl)
+		flat[int64(r)*n+st.step] = int64(r)
+	}
+	return indexTensor(flat, st.dev).MustView([]int64{st.rows, n}, true)
+}
+
+// advance records that every row wrote position step into its own cache
+// row.
+func (st *State) advance() {
+	for r := range st.slots {
+		st.slots[r] = append(st.slots[r], int64(r))
+	}
+	st.step++
 }
 
 // reorderCache returns a cache whose rows 0..nb-1 hold rows idx of c's
@@ -180,10 +248,12 @@ func (st *State) grow() {
 				list[i] = n
 			}
 		}
-		sz := st.spare.MustSize()
-		sz[2] = st.cap
-		st.spare.MustDrop()
-		st.spare = adopt(ts.MustEmpty(sz, gotch.Float, st.dev))
+		if st.spare != nil {
+			sz := st.spare.MustSize()
+			sz[2] = st.cap
+			st.spare.MustDrop()
+			st.spare = adopt(ts.MustEmpty(sz, gotch.Float, st.dev))
+		}
 	})
 }
 
