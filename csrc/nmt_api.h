@@ -100,6 +100,21 @@ int nmt_set_gemm_onednn(int on);
 int nmt_gemm_onednn_available(void);
 // nmt_cpu_has_avx512 is 1 when the CPU runs AVX-512F instructions.
 int nmt_cpu_has_avx512(void);
+// nmt_pack_available is 1 when nmt_linear runs on oneDNN and oneDNN's
+// pack API was found (nmt_gemm.cpp).
+int nmt_pack_available(void);
+// nmt_pack_weight packs w [N, K] (CPU float) for nmt_linear_packed, in one
+// column part per pool thread; *out receives the packed weight, which
+// holds a reference to w, to free with nmt_pack_free. Returns NULL, or an
+// error message to free.
+char *nmt_pack_weight(void *w, void **out);
+void nmt_pack_free(void *packed);
+// nmt_pack_stale is 1 when the packed weight changed since it was packed.
+int nmt_pack_stale(void *packed);
+// nmt_linear_packed is nmt_linear(x, w, b) for the packed w, without
+// autograd; where a gradient is wanted, the weight changed since packing
+// or the tensors are not CPU floats it is nmt_linear itself.
+char *nmt_linear_packed(void *x, void *packed, void *b, void **out);
 #ifdef __cplusplus
 }
 #endif

@@ -21,6 +21,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
+#include <vector>
 
 #include "nmt_guard.h"
 #include "nmt_pool.h"
@@ -79,6 +81,121 @@ void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor
   }
   TORCH_CHECK(status == 0, "oneDNN sgemm failed with status ", status.load(), " (", m, "x", k,
               " by ", k, "x", n, ")");
+}
+
+// oneDNN's pack API (dnnl::impl::cpu, exported by libdnnl 2.x but not in
+// its public headers; column-major, as BLAS): the weight is packed once
+// into the layout its kernels read, and each product then skips that
+// step, 10-25% of a 100-500 row product's time on the development
+// machine (docs/decode.md). Looked up by their mangled names; where they
+// are missing, nothing is packed.
+using pack_size_fn = int (*)(const char *, const char *, const char *, const int64_t *,
+                             const int64_t *, const int64_t *, const int64_t *, const int64_t *,
+                             size_t *, bool *);
+using pack_fn = int (*)(const char *, const char *, const char *, const int64_t *,
+                        const int64_t *, const int64_t *, const int64_t *, const int64_t *,
+                        const float *, float *);
+using compute_fn = int (*)(const char *, const char *, const int64_t *, const int64_t *,
+                           const int64_t *, const float *, const int64_t *, const float *,
+                           const int64_t *, const float *, float *, const int64_t *);
+
+struct PackAPI {
+  pack_size_fn size = nullptr;
+  pack_fn pack = nullptr;
+  compute_fn compute = nullptr;
+  bool ok() const { return size != nullptr && pack != nullptr && compute != nullptr; }
+};
+
+const PackAPI &pack_api() {
+  static const PackAPI api = [] {
+    PackAPI a;
+    a.size = reinterpret_cast<pack_size_fn>(dlsym(
+        RTLD_DEFAULT, "_ZN4dnnl4impl3cpu19sgemm_pack_get_sizeEPKcS3_S3_PKlS5_S5_S5_S5_PmPb"));
+    a.pack = reinterpret_cast<pack_fn>(
+        dlsym(RTLD_DEFAULT, "_ZN4dnnl4impl3cpu10sgemm_packEPKcS3_S3_PKlS5_S5_S5_S5_PKfPf"));
+    a.compute = reinterpret_cast<compute_fn>(
+        dlsym(RTLD_DEFAULT, "_ZN4dnnl4impl3cpu13sgemm_computeEPKcS3_PKlS5_S5_PKfS5_S7_S5_S7_PfS5_"));
+    return a;
+  }();
+  return api;
+}
+
+// Packed is a weight [N, K] packed in column parts [n0[p], n0[p+1]), one
+// per thread when it was packed. weight keeps the original (and its
+// storage alive): a product whose weight has changed since (its version
+// counter moved) runs unpacked.
+struct Packed {
+  at::Tensor weight;
+  int64_t version, n, k;
+  std::vector<int64_t> n0;
+  std::vector<at::Tensor> parts;  // float buffers in oneDNN's packed layout
+  bool stale() const { return weight._version() != version; }
+};
+
+// In column-major terms the output C^T [N, M] is W [N, K] (A, transposed
+// from its column-major [K, N]) times x^T [K, M] (B): the weight is A.
+const char kTransA = 'T', kTransB = 'N', kPackA = 'A', kPacked = 'P';
+
+Packed *pack_weight(const torch::Tensor &w) {
+  const PackAPI &api = pack_api();
+  TORCH_CHECK(api.ok(), "pack: oneDNN's pack API is not available");
+  const torch::Tensor wc = w.contiguous();
+  auto p = std::make_unique<Packed>();
+  p->weight = w;
+  p->version = w._version();
+  p->n = w.size(0);
+  p->k = w.size(1);
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(nmt::pool_threads(), p->n / 16));
+  for (int64_t i = 0; i <= parts; i++) p->n0.push_back(p->n * i / parts / 16 * 16);
+  p->n0.back() = p->n;
+  p->parts.resize(parts);
+  nmt::pool_for(0, parts, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) {
+      const int64_t m = p->n0[i + 1] - p->n0[i], cols = 256, k = p->k;
+      size_t bytes = 0;
+      bool worth = false;
+      int st = api.size(&kPackA, &kTransA, &kTransB, &m, &cols, &k, &k, &k, &bytes, &worth);
+      TORCH_CHECK(st == 0, "pack: oneDNN's sgemm_pack_get_size failed with status ", st);
+      p->parts[i] = at::empty({static_cast<int64_t>((bytes + 3) / 4) + 16}, wc.options());
+      st = api.pack(&kPackA, &kTransA, &kTransB, &m, &cols, &k, &k, &k,
+                    wc.data_ptr<float>() + p->n0[i] * k, p->parts[i].data_ptr<float>());
+      TORCH_CHECK(st == 0, "pack: oneDNN's sgemm_pack failed with status ", st);
+    }
+  });
+  return p.release();
+}
+
+// packed_forward is x2 [M, K] times the packed weight transposed, plus
+// bias [N] when not null, into c [M, N]: tiles of one column part and a
+// range of rows (the rows split too when there are many) on the pool.
+void packed_forward(const Packed &p, const torch::Tensor &x2, torch::Tensor &c,
+                    const float *bias) {
+  const int64_t m = x2.size(0), n = p.n, k = p.k;
+  const int64_t parts = static_cast<int64_t>(p.parts.size());
+  const int64_t threads = nmt::pool_threads();
+  const int64_t rowParts = m >= 64 * threads && parts < threads ? threads : 1;
+  const float *xp = x2.data_ptr<float>();
+  float *cp = c.data_ptr<float>();
+  std::atomic<int> status{0};
+  nmt::pool_for(0, parts * rowParts, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; t++) {
+      const int64_t part = t % parts, rp = t / parts;
+      const int64_t m0 = m * rp / rowParts, m1 = m * (rp + 1) / rowParts;
+      const int64_t n0 = p.n0[part], rows = p.n0[part + 1] - n0, cols = m1 - m0;
+      if (cols == 0) continue;
+      float beta = 0;
+      if (bias != nullptr) {
+        for (int64_t r = m0; r < m1; r++) std::memcpy(cp + r * n + n0, bias + n0, rows * sizeof(float));
+        beta = 1;
+      }
+      const int st = pack_api().compute(&kPacked, &kTransB, &rows, &cols, &k,
+                                        p.parts[part].data_ptr<float>(), &k, xp + m0 * k, &k,
+                                        &beta, cp + m0 * n + n0, &n);
+      if (st != 0) status = st;
+    }
+  });
+  TORCH_CHECK(status == 0, "oneDNN sgemm_compute failed with status ", status.load(), " (", m,
+              "x", k, " by ", k, "x", n, ")");
 }
 
 // forward2 is x2 [M, K] times w [N, K] transposed, plus b [N] when
@@ -165,6 +282,27 @@ bool takes(const torch::Tensor &t) {
   return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided;
 }
 
+// linear is nmt_linear: oneDNN where it takes the tensors, with autograd
+// where a gradient is wanted; at::linear otherwise.
+torch::Tensor linear(const torch::Tensor &xt, const torch::Tensor &wt, const torch::Tensor &bt) {
+  const bool mine = use_onednn.load(std::memory_order_relaxed) && xt.dim() >= 1 &&
+                    wt.dim() == 2 && takes(xt) && takes(wt) &&
+                    (!bt.defined() || (takes(bt) && bt.dim() == 1)) &&
+                    xt.size(-1) == wt.size(1) && xt.numel() > 0 && wt.numel() > 0;
+  if (!mine)
+    return at::linear(xt, wt, bt.defined() ? c10::optional<at::Tensor>(bt) : c10::nullopt);
+  TORCH_CHECK(!bt.defined() || bt.size(0) == wt.size(0), "linear: bias of ", bt.size(0), " for ",
+              wt.size(0), " outputs");
+  const bool grad = at::GradMode::is_enabled() &&
+                    (xt.requires_grad() || wt.requires_grad() ||
+                     (bt.defined() && bt.requires_grad()));
+  if (!grad) {
+    const torch::Tensor x2 = xt.reshape({-1, xt.size(-1)}).contiguous();
+    return forward2(x2, wt.contiguous(), bt, out_sizes(xt, wt.size(0)));
+  }
+  return bt.defined() ? Linear::apply(xt, wt, bt)[0] : LinearNoBias::apply(xt, wt)[0];
+}
+
 }  // namespace
 
 extern "C" {
@@ -188,30 +326,51 @@ int nmt_set_gemm_onednn(int on) {
 
 char *nmt_linear(void *x, void *w, void *b, void **out) {
   return nmt::guard([&] {
-    const torch::Tensor &xt = *static_cast<torch::Tensor *>(x);
-    const torch::Tensor &wt = *static_cast<torch::Tensor *>(w);
     const torch::Tensor bt = b == nullptr ? torch::Tensor() : *static_cast<torch::Tensor *>(b);
-    const bool mine = use_onednn.load(std::memory_order_relaxed) && xt.dim() >= 1 &&
-                      wt.dim() == 2 && takes(xt) && takes(wt) &&
-                      (!bt.defined() || (takes(bt) && bt.dim() == 1)) &&
-                      xt.size(-1) == wt.size(1) && xt.numel() > 0 && wt.numel() > 0;
-    if (!mine) {
-      *out = new torch::Tensor(at::linear(xt, wt, bt.defined() ? c10::optional<at::Tensor>(bt)
-                                                                : c10::nullopt));
-      return;
-    }
-    TORCH_CHECK(!bt.defined() || bt.size(0) == wt.size(0), "linear: bias of ", bt.size(0),
-                " for ", wt.size(0), " outputs");
+    *out = new torch::Tensor(
+        linear(*static_cast<torch::Tensor *>(x), *static_cast<torch::Tensor *>(w), bt));
+  });
+}
+
+int nmt_pack_available(void) { return use_onednn.load() && pack_api().ok(); }
+
+char *nmt_pack_weight(void *w, void **out) {
+  return nmt::guard([&] {
+    const torch::Tensor &wt = *static_cast<torch::Tensor *>(w);
+    TORCH_CHECK(takes(wt) && wt.dim() == 2 && wt.numel() > 0,
+                "pack: want a 2-D CPU float weight, got ", wt.toString(), " of ", wt.dim(),
+                " dimensions");
+    *out = pack_weight(wt);
+  });
+}
+
+void nmt_pack_free(void *p) { delete static_cast<Packed *>(p); }
+
+int nmt_pack_stale(void *p) { return static_cast<Packed *>(p)->stale(); }
+
+char *nmt_linear_packed(void *x, void *packed, void *b, void **out) {
+  return nmt::guard([&] {
+    const Packed &p = *static_cast<Packed *>(packed);
+    const torch::Tensor &xt = *static_cast<torch::Tensor *>(x);
+    const torch::Tensor bt = b == nullptr ? torch::Tensor() : *static_cast<torch::Tensor *>(b);
     const bool grad = at::GradMode::is_enabled() &&
-                      (xt.requires_grad() || wt.requires_grad() ||
+                      (xt.requires_grad() || p.weight.requires_grad() ||
                        (bt.defined() && bt.requires_grad()));
-    if (!grad) {
-      const torch::Tensor x2 = xt.reshape({-1, xt.size(-1)}).contiguous();
-      *out = new torch::Tensor(forward2(x2, wt.contiguous(), bt, out_sizes(xt, wt.size(0))));
+    if (grad || p.stale() || !use_onednn.load(std::memory_order_relaxed) || !takes(xt) ||
+        (bt.defined() && !(takes(bt) && bt.dim() == 1)) || xt.dim() < 1 || xt.numel() == 0) {
+      *out = new torch::Tensor(linear(xt, p.weight, bt));
       return;
     }
-    *out = new torch::Tensor(bt.defined() ? Linear::apply(xt, wt, bt)[0]
-                                          : LinearNoBias::apply(xt, wt)[0]);
+    TORCH_CHECK(xt.size(-1) == p.k, "linear: input of ", xt.size(-1), " features for a weight of ",
+                p.k);
+    TORCH_CHECK(!bt.defined() || bt.size(0) == p.n, "linear: bias of ", bt.size(0), " for ", p.n,
+                " outputs");
+    const torch::Tensor x2 = xt.reshape({-1, p.k}).contiguous();
+    torch::Tensor r = at::empty(out_sizes(xt, p.n), x2.options());
+    torch::Tensor r2 = r.view({x2.size(0), p.n});
+    const torch::Tensor bc = bt.defined() ? bt.contiguous() : bt;
+    packed_forward(p, x2, r2, bt.defined() ? bc.data_ptr<float>() : nullptr);
+    *out = new torch::Tensor(r);
   });
 }
 

@@ -1,6 +1,7 @@
 package tch_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -209,4 +210,81 @@ func TestPoolThreads(t *testing.T) {
 	if !tch.PoolRethrows() {
 		t.Error("an exception in a pool task did not reach the caller after the other tasks ran")
 	}
+}
+
+// LinearPacked gives Linear's output for a packed weight (a row slice of a
+// bigger one among them), rows split across threads or not; a weight
+// changed after packing, or a product that wants gradients, runs
+// unpacked and still gives Linear's result.
+func TestLinearPacked(t *testing.T) {
+	tch.LockThread()
+	defer tch.SetThreads(tch.Threads())
+	withGEMM(t, tch.GEMMOneDNN, func() {
+		for _, threads := range []int{1, 3} {
+			tch.SetThreads(threads)
+			for _, tc := range []struct {
+				x     []int64
+				n     int64
+				bias  bool
+				slice bool
+			}{
+				{[]int64{5, 7}, 3, true, false},
+				{[]int64{2, 9, 16}, 40, false, false},
+				{[]int64{100, 256}, 520, true, true},
+				{[]int64{500, 64}, 100, true, false},
+				{[]int64{1, 32}, 1000, false, true},
+			} {
+				s := ts.NewScope()
+				rng := rand.New(rand.NewPCG(uint64(tc.n), 9))
+				k := tc.x[len(tc.x)-1]
+				x := randTensor(rng, tc.x...)
+				w := randTensor(rng, tc.n, k)
+				if tc.slice {
+					w = randTensor(rng, 3*tc.n, k).MustNarrow(0, tc.n, tc.n, false)
+				}
+				var b *ts.Tensor
+				if tc.bias {
+					b = randTensor(rng, tc.n)
+				}
+				p, err := tch.Pack(w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p == nil {
+					t.Skip("oneDNN's pack API is not available")
+				}
+				name := func(what string) string {
+					return fmt.Sprint(what, " ", threads, " threads ", x.MustSize(), w.MustSize())
+				}
+				check := func(what string) {
+					want := tch.MustLinear(x, w, b).Float64Values()
+					got, err := tch.LinearPacked(x, p, b)
+					if err != nil {
+						t.Fatal(err)
+					}
+					closeTo(t, name(what), got.Float64Values(), want)
+				}
+				check("packed")
+				if p.Stale() {
+					t.Fatal("a weight unchanged since packing is stale")
+				}
+				if _, err := tch.LinearPacked(randTensor(rng, 2, k+1), p, b); err == nil {
+					t.Error("an input of the wrong width: no error")
+				}
+				w.MustMulScalar_(ts.FloatScalar(-2)) // in place: the pack is now stale
+				if !p.Stale() {
+					t.Fatal("a weight changed in place is not stale")
+				}
+				check("stale")
+				x = x.MustSetRequiresGrad(true, false)
+				check("gradient")
+				x = x.MustSetRequiresGrad(false, false)
+				p.Free()
+				if _, err := tch.LinearPacked(x, p, b); err == nil {
+					t.Error("a freed packed weight: no error")
+				}
+				s.Close()
+			}
+		}
+	})
 }

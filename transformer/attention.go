@@ -22,6 +22,8 @@ type Attention struct {
 	dropout    float64
 	scale      float64
 	outScale   *ts.Tensor // the Residual's multiplier, applied here in training (Residual.foldInto)
+
+	packIn, packQ, packOut *tch.Packed // InProj, Q() and OutProj packed for decoding (Model.packDecoder), or nil
 }
 
 func newAttention(p *nn.Path, c Config) *Attention {
@@ -130,7 +132,7 @@ func (a *Attention) attend(q, k, v, mask *ts.Tensor, b, t int64, train bool) *ts
 func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64, slots *ts.Tensor) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
-	qkv := tch.MustLinear(x, a.InProj, a.InBias).MustView([]int64{b, 3, h, dh}, true)
+	qkv := linear(x, a.InProj, a.InBias, a.packIn).MustView([]int64{b, 3, h, dh}, true)
 	k.MustNarrow(0, 0, b, false).MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 1, false))
 	v.MustNarrow(0, 0, b, false).MustSelect(2, step, false).Copy_(qkv.MustSelect(1, 2, false))
 	var ctx *ts.Tensor
@@ -141,7 +143,7 @@ func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64, slots *ts.Tensor) *
 		ctx = attendOne(qkv.MustSelect(1, 0, false), k.MustNarrow(0, 0, b, false).MustNarrow(2, 0, step+1, false),
 			v.MustNarrow(0, 0, b, false).MustNarrow(2, 0, step+1, false), nil, 1, a.scale)
 	}
-	return tch.MustLinear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias)
+	return linear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias, a.packOut)
 }
 
 // fusedAttend lets attendOne and the State use tch.AttendOne (tests turn
@@ -202,14 +204,14 @@ func attendKernelFor(dev gotch.Device, dtype gotch.DType, dh int64) bool {
 func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 	b := x.MustSize()[0]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
-	q := tch.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d))
+	q := linear(x, a.Q(), narrowOpt(a.InBias, 0, d), a.packQ)
 	keys, vals := kv.MustSelect(0, 0, false), kv.MustSelect(0, 1, false)
 	if g == 1 || attendKernel(keys) {
 		if mask != nil {
 			mask = mask.MustView([]int64{b / g, 1, -1}, false)
 		}
 		ctx := attendOne(q.MustView([]int64{b, h, dh}, true), keys, vals, mask, g, a.scale)
-		return tch.MustLinear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias)
+		return linear(ctx.MustView([]int64{b, 1, d}, true), a.OutProj, a.OutBias, a.packOut)
 	}
 	q = q.MustMulScalar(ts.FloatScalar(a.scale), true).
 		MustView([]int64{b / g, g, h, dh}, true).
@@ -222,5 +224,5 @@ func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {
 		MustMatmul(vals, true). // [G, H, g, dh]
 		MustTranspose(1, 2, true).
 		MustReshape([]int64{b, 1, d}, true)
-	return tch.MustLinear(ctx, a.OutProj, a.OutBias)
+	return linear(ctx, a.OutProj, a.OutBias, a.packOut)
 }

@@ -66,6 +66,7 @@ type Decoder struct {
 	OutBias   *ts.Tensor // [1] fixup scalar bias before the output projection
 	OutProj   *ts.Tensor // [TgtVocab, D]; the same tensor as Embed when shared
 	shared    bool
+	packOut   *tch.Packed // OutProj packed for decoding (Model.packDecoder), or nil
 }
 
 // SharedOutput reports whether OutProj is the target embedding.
@@ -104,7 +105,7 @@ func (d *Decoder) output(x *ts.Tensor) *ts.Tensor {
 	if d.OutBias != nil {
 		x = x.MustAdd(d.OutBias, false)
 	}
-	return tch.MustLinear(x, d.OutProj, nil)
+	return linear(x, d.OutProj, nil, d.packOut)
 }
 
 // Decode is the teacher-forced decoder pass. prev: [B, T] int64 (EOS then

@@ -22,3 +22,11 @@ func AttendOne(q, keys, vals, mask *ts.Tensor, fused bool) *ts.Tensor {
 	defer func() { fusedAttend = old }()
 	return attendOne(q, keys, vals, mask, 1, 1)
 }
+
+// SetPackWeights turns the packing of the decoder's weights on or off and
+// returns a function that restores it.
+func SetPackWeights(on bool) (restore func()) {
+	old := packWeights
+	packWeights = on
+	return func() { packWeights = old }
+}

@@ -29,7 +29,8 @@ type FFN struct {
 	FC1Bias, FC2Bias *ts.Tensor // [F], [D]; nil under fixup
 	Bias2, Bias3     *ts.Tensor // [1] fixup scalar biases; nil otherwise
 	actDropout       float64
-	outScale         *ts.Tensor // the Residual's multiplier, applied here in training (Residual.foldInto)
+	outScale         *ts.Tensor  // the Residual's multiplier, applied here in training (Residual.foldInto)
+	pack1, pack2     *tch.Packed // FC1, FC2 packed for decoding (Model.packDecoder), or nil
 }
 
 func newFFN(p *nn.Path, c Config) *FFN {
@@ -52,9 +53,9 @@ func newFFN(p *nn.Path, c Config) *FFN {
 func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
 	var h *ts.Tensor
 	if n.Bias2 != nil && n.FC1Bias == nil { // the scalar bias as fc1's bias: no pass of its own
-		h = tch.MustLinear(x, n.FC1, n.Bias2.MustExpand([]int64{n.FC1.MustSize()[0]}, false, false))
+		h = linear(x, n.FC1, n.Bias2.MustExpand([]int64{n.FC1.MustSize()[0]}, false, false), n.pack1)
 	} else {
-		h = tch.MustLinear(x, n.FC1, n.FC1Bias)
+		h = linear(x, n.FC1, n.FC1Bias, n.pack1)
 		if n.Bias2 != nil {
 			h = h.MustAdd(n.Bias2, true)
 		}
@@ -63,6 +64,9 @@ func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
 	h = dropout(h, n.actDropout, train)
 	if n.Bias3 != nil {
 		h = h.MustAdd(n.Bias3, true)
+	}
+	if !train {
+		return linear(h, n.FC2, n.FC2Bias, n.pack2)
 	}
 	return scaledLinear(h, n.FC2, n.FC2Bias, n.outScale, train)
 }

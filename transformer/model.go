@@ -2,6 +2,7 @@ package transformer
 
 import (
 	"math"
+	"sync"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/nn"
@@ -20,6 +21,7 @@ type Model struct {
 	posTable   *ts.Tensor // [MaxPositions+Pad+1, D] sinusoids, not a parameter
 	embedScale float64
 	train      bool
+	packMu     sync.Mutex // packDecoder
 }
 
 // New validates c, creates the parameters under p and gives them fairseq's

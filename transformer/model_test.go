@@ -116,10 +116,13 @@ func TestCausalMask(t *testing.T) {
 func TestIncrementalMatchesForward(t *testing.T) {
 	tch.LockThread()
 	defer transformer.SetInitialCap(4)() // the caches grow at steps 4 and 8
-	// Head size 4 takes libtorch's ops; 32 the CPU attention kernels.
+	// Head size 4 takes libtorch's ops; 32 the CPU attention kernels, and
+	// (pack) the decoder's weights packed for oneDNN where it runs.
 	for _, dh := range []int{4, 32} {
 		for _, c := range combos {
+			pack := dh == 32
 			t.Run(fmt.Sprintf("%s/%s/dh%d", c.norm, c.init, dh), func(t *testing.T) {
+				defer transformer.SetPackWeights(pack)()
 				outer := ts.NewScope()
 				defer outer.Close()
 				cfg := tiny(c.norm, c.init)

@@ -81,6 +81,9 @@ func (m *Model) NewState(enc *EncoderOut, maxLen int) *State {
 	dev := enc.Out.MustDevice()
 	st := &State{rows: b, maxLen: int64(maxLen), cap: firstCap(enc.Out.MustSize()[1], int64(maxLen)), dev: dev, group: 1, src: identity(b)}
 	h, dh := int64(c.Heads), int64(c.Dim/c.Heads)
+	if !dev.IsCuda() {
+		m.packDecoder()
+	}
 	if attendKernelFor(dev, gotch.Float, dh) {
 		st.slots = make([][]int64, b)
 	}
