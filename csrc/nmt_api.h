@@ -87,6 +87,13 @@ char *nmt_row_topk(void *x, int64_t k, void **vals, void **idx);
 char *nmt_attend_one(void *q, void *keys, void *vals, void *mask, int64_t group, void *slots,
                      double scale, void **out);
 
+// nmt_add_layer_norm is LayerNorm(alpha*x + y) over the last dimension D
+// (a multiple of 8) with weight w and bias b [D] (nmt_decode.cpp): CPU
+// floats, in one pass; through libtorch's ops where a gradient is wanted. *out receives a new tensor of x's sizes.
+// Returns NULL, or an error message to free.
+char *nmt_add_layer_norm(void *x, void *y, double alpha, void *w, void *b, double eps,
+                         void **out);
+
 // nmt_linear is x [..., K] times w [N, K] transposed plus b [N] (b may be
 // NULL), like at::linear, with autograd (nmt_gemm.cpp): through oneDNN's
 // sgemm for CPU float tensors when nmt_set_gemm_onednn(1) took effect,

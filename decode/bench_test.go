@@ -21,21 +21,29 @@ import (
 // the threads and malloc environment of the reference (see
 // README-section.md).
 func BenchmarkDecode(b *testing.B) {
+	tch.LockThread()
+	tch.SetThreads(tch.DefaultThreads()) // the reference's --threads (NMT_THREADS)
+	tch.TuneMalloc()
 	for _, preset := range []string{"small", "iwslt"} {
+		var m *transformer.Model
 		for _, beam := range []int{1, 5} {
 			name := preset + "/greedy"
 			if beam > 1 {
 				name = preset + "/beam5"
 			}
-			b.Run(name, func(b *testing.B) { benchDecode(b, preset, beam) })
+			b.Run(name, func(b *testing.B) {
+				if m == nil { // one model per preset, as the reference decodes with one
+					m = benchModel(b, preset)
+				}
+				benchDecode(b, m, beam)
+			})
 		}
 	}
 }
 
-func benchDecode(b *testing.B, preset string, beam int) {
-	tch.LockThread()
-	tch.SetThreads(tch.DefaultThreads()) // the reference's --threads (NMT_THREADS)
-	tch.TuneMalloc()
+// benchModel is the reference's randomly initialised post-norm model of
+// the preset.
+func benchModel(b *testing.B, preset string) *transformer.Model {
 	c, err := transformer.Preset(preset)
 	if err != nil {
 		b.Fatal(err)
@@ -48,6 +56,12 @@ func benchDecode(b *testing.B, preset string, beam int) {
 		b.Fatal(err)
 	}
 	m.SetTraining(false)
+	return m
+}
+
+func benchDecode(b *testing.B, m *transformer.Model, beam int) {
+	tch.LockThread()
+	c := m.Config()
 	rng := rand.New(rand.NewSource(3))
 	src := make([][]int64, 100)
 	for i := range src {

@@ -1,6 +1,7 @@
 package transformer
 
 import (
+	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
 
@@ -141,6 +142,13 @@ func (r *Residual) merge(x, y *ts.Tensor, train bool) *ts.Tensor {
 		y = y.MustMul(r.Scale, true)
 	}
 	y = dropout(y, r.drop, train)
+	if !train && r.Norm != nil && !r.pre && fusedNorm(x) {
+		out, err := tch.AddLayerNorm(x, y, r.Alpha, r.Norm.Weight, r.Norm.Bias, 1e-5)
+		if err != nil {
+			panic(err)
+		}
+		return out
+	}
 	if r.Alpha != 1 {
 		x = x.MustMulScalar(ts.FloatScalar(r.Alpha), false)
 	}
@@ -149,4 +157,10 @@ func (r *Residual) merge(x, y *ts.Tensor, train bool) *ts.Tensor {
 		out = r.Norm.forward(out)
 	}
 	return out
+}
+
+// fusedNorm reports whether tch.AddLayerNorm takes x: CPU float32 rows
+// whose width is a multiple of 8.
+func fusedNorm(x *ts.Tensor) bool {
+	return x.DType() == gotch.Float && x.MustSize()[x.Dim()-1]%8 == 0 && !x.MustDevice().IsCuda()
 }
