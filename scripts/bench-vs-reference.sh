@@ -37,8 +37,10 @@ decode() { # preset benchtime
 	local p=$1 n=$2 args out r s b g rs
 	[ "$p" = small ] && args="--layers 3 --dim 256 --ffn 1024 --heads 4 --vocab 8000" ||
 		args="--layers 6 --dim 512 --ffn 1024 --heads 4 --vocab 10000"
-	out=$(go test -count=1 -run '^$' -bench "Decode/$p/" -benchtime "${n}x" ./decode 2>&1)
-	r=$($py "$ref" --mode decode $args --src-len 32 --tgt-len 32 --threads "$threads" --sentences 100)
+	out=$(go test -count=1 -run '^$' -bench "Decode/$p/" -benchtime "${n}x" ./decode 2>&1) ||
+		{ printf 'decode %s: nmt benchmark failed:\n%s\n' "$p" "$(echo "$out" | tail -20)"; return 1; }
+	r=$($py "$ref" --mode decode $args --src-len 32 --tgt-len 32 --threads "$threads" --sentences 100 2>&1) ||
+		{ printf 'decode %s: reference failed:\n%s\n' "$p" "$(echo "$r" | tail -20)"; return 1; }
 	for s in greedy beam5; do
 		[ $s = greedy ] && b=1 || b=5
 		g=$(echo "$out" | sed -n "s|^BenchmarkDecode/$p/$s-[0-9]* .* \([0-9.]*\) sent/s.*|\1|p")
