@@ -154,7 +154,7 @@ func (st *State) Reorder(idx []int64) {
 }
 
 // reorderSlots gives row i the slots of old row idx[i], and the caches
-// room for len(idx) rows (their next position is written by row).
+// room for len(idx) rows (row i writes its next position into cache row i).
 func (st *State) reorderSlots(idx []int64) {
 	nb := int64(len(idx))
 	flat := make([]int64, int64(len(idx))*st.step)
