@@ -3,6 +3,8 @@ package decode
 import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
 
 // Greedy decodes each source sentence by always taking the most probable
@@ -35,10 +37,19 @@ func greedyStep(m Model, st State, sents []*sentence, step int, o *Options, dev 
 		forced = forced || step >= se.maxLen
 	}
 	lp, off, eosCol := stepScores(m, st, prev, o, step, hist, forced, dev)
-	vals, idx := lp.MustMaxDim(1, false, false)
-	bv, bi := float32s(vals), int64s(idx)
-	for i, x := range off {
-		bv[i] -= x
+	var bv []float32
+	var bi []int64
+	if off != nil { // the CPU kernels: each row's largest entry, on the kernels' threads
+		var err error
+		if bv, bi, err = tch.RowTopK(lp, 1); err != nil {
+			panic(err)
+		}
+		for i, x := range off {
+			bv[i] -= x
+		}
+	} else {
+		vals, idx := lp.MustMaxDim(1, false, false)
+		bv, bi = float32s(vals), int64s(idx)
 	}
 	var keep []*sentence
 	var reorder []int64
