@@ -42,6 +42,14 @@ sgemm_fn onednn_sgemm() {
 
 std::atomic<int> use_onednn{0};
 
+// fill_bias sets rows m0..m1-1, columns n0..n1-1 of C [*, n] to bias[n0:n1]:
+// a product then added with beta 1 gives the biased output, in the thread
+// that computes that part.
+void fill_bias(float *c, int64_t n, const float *bias, int64_t m0, int64_t m1, int64_t n0,
+               int64_t n1) {
+  for (int64_t r = m0; r < m1; r++) std::memcpy(c + r * n + n0, bias + n0, (n1 - n0) * sizeof(float));
+}
+
 // gemm is C[m, n] = op(A) op(B) (+ bias[n] on every row when bias is not
 // null), row-major. With several threads it splits C itself, along its
 // longer side, one part per thread, each a single-threaded oneDNN call:
@@ -57,9 +65,7 @@ void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor
   // part computes C[m0:m1, n0:n1], its rows first set to the bias, in the
   // thread that then adds the product to them.
   auto part = [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-    if (bias != nullptr)
-      for (int64_t r = m0; r < m1; r++)
-        std::memcpy(cp + r * n + n0, bias + n0, (n1 - n0) * sizeof(float));
+    if (bias != nullptr) fill_bias(cp, n, bias, m0, m1, n0, n1);
     return onednn_sgemm()(ta, tb, m1 - m0, n1 - n0, k, 1.0f, ap + (ta == 'N' ? m0 * lda : m0),
                           lda, bp + (tb == 'N' ? n0 : n0 * ldb), ldb, beta, cp + m0 * n + n0, n);
   };
@@ -185,7 +191,7 @@ void packed_forward(const Packed &p, const torch::Tensor &x2, torch::Tensor &c,
       if (cols == 0) continue;
       float beta = 0;
       if (bias != nullptr) {
-        for (int64_t r = m0; r < m1; r++) std::memcpy(cp + r * n + n0, bias + n0, rows * sizeof(float));
+        fill_bias(cp, n, bias, m0, m1, n0, n0 + rows);
         beta = 1;
       }
       const int st = pack_api().compute(&kPacked, &kTransB, &rows, &cols, &k,
@@ -198,17 +204,28 @@ void packed_forward(const Packed &p, const torch::Tensor &x2, torch::Tensor &c,
               "x", k, " by ", k, "x", n, ")");
 }
 
+// forward_out makes the output of the given sizes (M*N entries, not a
+// view: in-place ops may follow it) and has product(out2, bias) write x2
+// [M, K]'s product into its [M, N] view, plus bias[N] when not null.
+template <class F>
+torch::Tensor forward_out(const torch::Tensor &x2, int64_t n, const torch::Tensor &b,
+                          at::IntArrayRef sizes, const F &product) {
+  torch::Tensor out = at::empty(sizes, x2.options());
+  torch::Tensor out2 = out.view({x2.size(0), n});
+  const torch::Tensor bc = b.defined() ? b.contiguous() : b;
+  product(out2, b.defined() ? bc.data_ptr<float>() : nullptr);
+  return out;
+}
+
 // forward2 is x2 [M, K] times w [N, K] transposed, plus b [N] when
 // defined, written to a new tensor of the given sizes (M*N entries, not a
 // view: in-place ops may follow it).
 torch::Tensor forward2(const torch::Tensor &x2, const torch::Tensor &w, const torch::Tensor &b,
                        at::IntArrayRef sizes) {
   const int64_t m = x2.size(0), k = x2.size(1), n = w.size(0);
-  torch::Tensor out = at::empty(sizes, x2.options());
-  torch::Tensor out2 = out.view({m, n});
-  const torch::Tensor bc = b.defined() ? b.contiguous() : b;
-  gemm('N', 'T', m, n, k, x2, w, out2, b.defined() ? bc.data_ptr<float>() : nullptr);
-  return out;
+  return forward_out(x2, n, b, sizes, [&](torch::Tensor &out2, const float *bias) {
+    gemm('N', 'T', m, n, k, x2, w, out2, bias);
+  });
 }
 
 std::vector<int64_t> out_sizes(const torch::Tensor &x, int64_t n) {
@@ -282,21 +299,28 @@ bool takes(const torch::Tensor &t) {
   return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided;
 }
 
+// takes_input reports whether oneDNN takes input x and bias b (or none),
+// with the engine on.
+bool takes_input(const torch::Tensor &x, const torch::Tensor &b) {
+  return use_onednn.load(std::memory_order_relaxed) && x.dim() >= 1 && x.numel() > 0 &&
+         takes(x) && (!b.defined() || (takes(b) && b.dim() == 1));
+}
+
+bool wants_grad(const torch::Tensor &x, const torch::Tensor &w, const torch::Tensor &b) {
+  return at::GradMode::is_enabled() &&
+         (x.requires_grad() || w.requires_grad() || (b.defined() && b.requires_grad()));
+}
+
 // linear is nmt_linear: oneDNN where it takes the tensors, with autograd
 // where a gradient is wanted; at::linear otherwise.
 torch::Tensor linear(const torch::Tensor &xt, const torch::Tensor &wt, const torch::Tensor &bt) {
-  const bool mine = use_onednn.load(std::memory_order_relaxed) && xt.dim() >= 1 &&
-                    wt.dim() == 2 && takes(xt) && takes(wt) &&
-                    (!bt.defined() || (takes(bt) && bt.dim() == 1)) &&
-                    xt.size(-1) == wt.size(1) && xt.numel() > 0 && wt.numel() > 0;
+  const bool mine = takes_input(xt, bt) && wt.dim() == 2 && takes(wt) &&
+                    xt.size(-1) == wt.size(1) && wt.numel() > 0;
   if (!mine)
     return at::linear(xt, wt, bt.defined() ? c10::optional<at::Tensor>(bt) : c10::nullopt);
   TORCH_CHECK(!bt.defined() || bt.size(0) == wt.size(0), "linear: bias of ", bt.size(0), " for ",
               wt.size(0), " outputs");
-  const bool grad = at::GradMode::is_enabled() &&
-                    (xt.requires_grad() || wt.requires_grad() ||
-                     (bt.defined() && bt.requires_grad()));
-  if (!grad) {
+  if (!wants_grad(xt, wt, bt)) {
     const torch::Tensor x2 = xt.reshape({-1, xt.size(-1)}).contiguous();
     return forward2(x2, wt.contiguous(), bt, out_sizes(xt, wt.size(0)));
   }
@@ -353,11 +377,7 @@ char *nmt_linear_packed(void *x, void *packed, void *b, void **out) {
     const Packed &p = *static_cast<Packed *>(packed);
     const torch::Tensor &xt = *static_cast<torch::Tensor *>(x);
     const torch::Tensor bt = b == nullptr ? torch::Tensor() : *static_cast<torch::Tensor *>(b);
-    const bool grad = at::GradMode::is_enabled() &&
-                      (xt.requires_grad() || p.weight.requires_grad() ||
-                       (bt.defined() && bt.requires_grad()));
-    if (grad || p.stale() || !use_onednn.load(std::memory_order_relaxed) || !takes(xt) ||
-        (bt.defined() && !(takes(bt) && bt.dim() == 1)) || xt.dim() < 1 || xt.numel() == 0) {
+    if (wants_grad(xt, p.weight, bt) || p.stale() || !takes_input(xt, bt)) {
       *out = new torch::Tensor(linear(xt, p.weight, bt));
       return;
     }
@@ -366,11 +386,10 @@ char *nmt_linear_packed(void *x, void *packed, void *b, void **out) {
     TORCH_CHECK(!bt.defined() || bt.size(0) == p.n, "linear: bias of ", bt.size(0), " for ", p.n,
                 " outputs");
     const torch::Tensor x2 = xt.reshape({-1, p.k}).contiguous();
-    torch::Tensor r = at::empty(out_sizes(xt, p.n), x2.options());
-    torch::Tensor r2 = r.view({x2.size(0), p.n});
-    const torch::Tensor bc = bt.defined() ? bt.contiguous() : bt;
-    packed_forward(p, x2, r2, bt.defined() ? bc.data_ptr<float>() : nullptr);
-    *out = new torch::Tensor(r);
+    *out = new torch::Tensor(forward_out(x2, p.n, bt, out_sizes(xt, p.n),
+                                         [&](torch::Tensor &out2, const float *bias) {
+                                           packed_forward(p, x2, out2, bias);
+                                         }));
   });
 }
 

@@ -116,7 +116,7 @@ func (a *Attention) attend(q, k, v, mask *ts.Tensor, b, t int64, train bool) *ts
 						MustView([]int64{b, h, t, dh}, true).
 						MustTranspose(1, 2, true).
 						MustReshape([]int64{b, t, int64(a.Dim)}, true)
-	return scaledLinear(ctx, a.OutProj, a.OutBias, a.outScale, train)
+	return scaledLinear(ctx, a.OutProj, a.OutBias, a.outScale, a.packOut, train)
 }
 
 // stepSelf runs one decoding step of self-attention: x [B, 1, D]; caches

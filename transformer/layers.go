@@ -66,19 +66,20 @@ func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
 	if n.Bias3 != nil {
 		h = h.MustAdd(n.Bias3, true)
 	}
-	if !train {
-		return linear(h, n.FC2, n.FC2Bias, n.pack2)
-	}
-	return scaledLinear(h, n.FC2, n.FC2Bias, n.outScale, train)
+	return scaledLinear(h, n.FC2, n.FC2Bias, n.outScale, n.pack2, train)
 }
 
 // scaledLinear is linear(x, W, b), times s (a branch's [1] multiplier
 // folded here, or nil) when training: s*W and s*b are a pass over the
 // weight instead of one forward and two backward passes over the
 // activation. Outside training (decoding steps: the output is one row per
-// sentence) Residual.merge multiplies instead.
-func scaledLinear(x, w, b, s *ts.Tensor, train bool) *ts.Tensor {
-	if s == nil || !train {
+// sentence) Residual.merge multiplies instead, and p, W packed for
+// decoding (or nil), serves.
+func scaledLinear(x, w, b, s *ts.Tensor, p *tch.Packed, train bool) *ts.Tensor {
+	if !train {
+		return linear(x, w, b, p)
+	}
+	if s == nil {
 		return tch.MustLinear(x, w, b)
 	}
 	if b != nil {
