@@ -19,6 +19,9 @@ type DetokenizerOptions struct {
 	// UppercaseFirst uppercases the first letter of the line, after any
 	// leading punctuation and spaces (detokenizer.perl -u).
 	UppercaseFirst bool
+	// Penn reads Penn Treebank tokens (detokenizer.perl -penn, English
+	// only): -LRB- brackets, `` and '' quotes, "n't".
+	Penn bool
 }
 
 // NewDetokenizer returns a detokenizer for lang. English, French,
@@ -39,7 +42,7 @@ func NewDetokenizerWith(lang string, opt DetokenizerOptions) *Detokenizer {
 //
 // The rules, in detokenizer.perl's order: "@-@" joins hyphens; Moses
 // escapes are undone; then each token is attached to its left or right
-// neighbour or set off by a space: consecutive CJK words join; currency
+// neighbour or set off by a space: consecutive CJK words join (not in Korean); currency
 // symbols and ( [ { ¿ ¡ attach right; , . ? ! : ; \ % } ] ) attach left
 // (French puts a space before ? ! : ; \ %); English "'s" attaches left;
 // French/Italian "l'" attaches right; Czech floats and "-li" join;
@@ -50,6 +53,9 @@ func (d *Detokenizer) Detokenize(line string) string {
 	line = strings.TrimSuffix(line, "\n")
 	if isBlank(line) || isTagLine(line) {
 		return line
+	}
+	if d.opt.Penn {
+		return d.detokenizePenn(line)
 	}
 	s := " " + line + " "
 	s = strings.ReplaceAll(s, " @-@ ", "-")
@@ -76,7 +82,7 @@ func (d *Detokenizer) join(words []string) string {
 		w := words[i]
 		switch {
 		case startsWithCJK(w):
-			if i > 0 && endsWithCJK(words[i-1]) {
+			if i > 0 && endsWithCJK(words[i-1]) && d.lang != "ko" {
 				b.WriteString(w)
 			} else {
 				b.WriteString(space)

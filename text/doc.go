@@ -26,15 +26,21 @@
 //	tok := text.NewTokenizer("en", text.TokenizerOptions{Aggressive: true})
 //	out := tok.Tokenize(text.RemoveNonPrinting(text.NormalizePunctuation(line, "en")))
 //
-// Languages: English, German, French, Italian and Spanish have their own
-// nonbreaking-prefix lists (see nonbreaking/README.md); the apostrophe rules of tokenizer.perl for
-// en, fr/it/ga/ca and so/tdt, and its word-internal colon (fi, sv), middle
-// dot (ca) and apostrophe (tdt) are implemented. Any other language code
-// gets tokenizer.perl's generic behaviour: English prefixes, every
-// apostrophe split off.
+// Languages: every language Moses ships a nonbreaking-prefix list for (as
+// bn ca cs de el en es et fi fr ga gu hi hu is it kn lt lv ml mni mr nl or
+// pa pl pt ro ru sk sl sv ta tdt te yue zh; see nonbreaking/README.md),
+// the apostrophe rules of tokenizer.perl for en, fr/it/ga/ca and so/tdt,
+// its word-internal colon (fi, sv), middle dot (ca) and apostrophe (tdt),
+// and detokenizer.perl's rules for en, fr, it, cs, fi and ko. Any other
+// language code gets tokenizer.perl's generic behaviour: English
+// prefixes, every apostrophe split off.
+//
+// Options of tokenizer.perl: -a, -no-escape, -x, -protected FILE
+// (ReadProtected; Perl patterns compiled with Go's regexp) and -penn; of
+// detokenizer.perl: -u and -penn.
 //
 // Differences from the Perl scripts are limited to the Unicode version
 // (package unicode may know characters that the Perl that made a corpus did
-// not) and to tokenizer.perl options that are not implemented: -penn,
-// -protected, -x.
+// not) and to protected patterns that use Perl features Go's regexp lacks
+// (look-around, back-references), which are refused with an error.
 package text

@@ -1,6 +1,9 @@
 package text
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // TokenizerOptions are tokenizer.perl's switches.
 type TokenizerOptions struct {
@@ -11,6 +14,16 @@ type TokenizerOptions struct {
 	// -no-escape); by default they become &amp; &#124; &lt; &gt; &apos;
 	// &quot; &#91; &#93;.
 	NoEscape bool
+	// Protected holds patterns whose matches are kept whole
+	// (tokenizer.perl -protected FILE; see ReadProtected).
+	Protected []*regexp.Regexp
+	// SkipXML copies lines that look like one XML tag (<...>) through
+	// unchanged (tokenizer.perl -x).
+	SkipXML bool
+	// Penn tokenizes the Penn Treebank way (tokenizer.perl -penn): ``
+	// and '' quotes, -LRB- brackets, "n't" split off, only a final
+	// period split. Aggressive, NoEscape and Protected do not apply.
+	Penn bool
 }
 
 // Tokenizer splits text into tokens by the rules of Moses'
@@ -77,10 +90,19 @@ func (t *Tokenizer) Lang() string { return t.lang }
 // special characters are escaped unless NoEscape.
 func (t *Tokenizer) Tokenize(line string) string {
 	line = strings.TrimSuffix(line, "\n")
-	if isBlank(line) {
+	if isBlank(line) || t.opt.SkipXML && isTagLine(line) {
 		return line
 	}
+	if t.opt.Penn {
+		return t.tokenizePenn(line)
+	}
 	r := collapseSpace(line)
+	var found []string
+	if len(t.opt.Protected) > 0 {
+		var s string
+		s, found = protect(" "+string(r)+" ", t.opt.Protected)
+		r = collapseSpace(s)
+	}
 	r = t.splitSymbols(r)
 	if t.opt.Aggressive {
 		r = splitHyphens(r)
@@ -95,6 +117,7 @@ func (t *Tokenizer) Tokenize(line string) string {
 		// A sentence that ends in .' has the period missed above.
 		s = s[:len(s)-2] + " . ' "
 	}
+	s = unprotect(s, found)
 	s = restoreMultiDots(s)
 	if !t.opt.NoEscape {
 		s = Escape(s)
@@ -137,11 +160,22 @@ func collapseSpace(s string) []rune {
 
 // splitSymbols puts spaces around every character that is not a letter,
 // digit, space, or one of . ' ` , - (and the language's word-internal
-// symbol, which is split only when no lowercase letter follows it).
+// symbol, which is split only when no lowercase letter follows it; for
+// Catalan see below).
 func (t *Tokenizer) splitSymbols(in []rune) []rune {
 	out := make([]rune, 0, len(in)+len(in)/2)
 	for i, c := range in {
 		switch {
+		case c == t.keep && t.lang == "ca":
+			// tokenizer.perl has no "use utf8", so its Catalan rules see
+			// the two bytes of "·" as the characters "Â·": both are kept
+			// inside words, and only the pair "Â·" is split off when no
+			// lowercase letter follows it.
+			if i > 0 && in[i-1] == 'Â' && !(i+1 < len(in) && isLl(in[i+1])) {
+				out = append(out[:len(out)-1], ' ', 'Â', c, ' ')
+			} else {
+				out = append(out, c)
+			}
 		case c == t.keep && t.keep != 0:
 			if i+1 < len(in) && isLl(in[i+1]) {
 				out = append(out, c)

@@ -108,7 +108,7 @@ func (t *Tokenizer) splitPeriods(in []rune) string {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		if len(w) >= 2 && w[len(w)-1] == '.' && !t.keepsPeriod(w[:len(w)-1], words, i) {
+		if len(w) >= 2 && w[len(w)-1] == '.' && !t.keepsPeriod(w[:len(w)-1], words, i, true) {
 			b.WriteString(w[:len(w)-1])
 			b.WriteString(" .")
 			continue
@@ -118,9 +118,12 @@ func (t *Tokenizer) splitPeriods(in []rune) string {
 	return b.String()
 }
 
-// keepsPeriod decides for the word pre+"." at index i of words.
-func (t *Tokenizer) keepsPeriod(pre string, words []string, i int) bool {
-	if i == len(words)-1 {
+// keepsPeriod decides for the word pre+"." at index i of words. With
+// lastSplits the last word always loses its period (the -penn rules do
+// not have that rule).
+func (t *Tokenizer) keepsPeriod(pre string, words []string, i int, lastSplits bool) bool {
+	last := i == len(words)-1
+	if last && lastSplits {
 		return false // the last word ends the sentence
 	}
 	if strings.IndexByte(pre, '.') >= 0 && strings.IndexFunc(pre, isAlpha) >= 0 {
@@ -129,6 +132,9 @@ func (t *Tokenizer) keepsPeriod(pre string, words []string, i int) bool {
 	kind := t.prefixes[pre]
 	if kind == prefixAlways {
 		return true
+	}
+	if last {
+		return false
 	}
 	next := words[i+1]
 	if next != "" {
