@@ -10,6 +10,7 @@
 //	normalize-punctuation.perl NormalizePunctuation
 //	remove-non-printing-char   RemoveNonPrinting
 //	lowercase.perl (Perl lc)   Lowercase
+//	split-sentences.perl       NewSplitter(lang, opt).Split, SplitDocument
 //
 // Everything works on one line at a time and keeps no state between lines,
 // so tokenizers and detokenizers can be shared between goroutines.

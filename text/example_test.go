@@ -37,3 +37,14 @@ func ExampleNormalizePunctuation() {
 	// "Genau" - sagte er ...
 	// He said "yes." Then (quietly): no
 }
+
+func ExampleSplitter_Split() {
+	sp := text.NewSplitter("en", text.SplitterOptions{})
+	for _, s := range sp.Split(`Mr. Smith arrived at 5 p.m. on Jan. 3. "Hello." He sat down.`) {
+		fmt.Println(s)
+	}
+	// Output:
+	// Mr. Smith arrived at 5 p.m. on Jan. 3.
+	// "Hello."
+	// He sat down.
+}

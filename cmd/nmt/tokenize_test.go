@@ -34,6 +34,8 @@ func TestTextFilterCommands(t *testing.T) {
 		{[]string{"tokenize", "-l", "pl", "-b"}, "Mieszka przy ul. Długiej.\n", "Mieszka przy ul. Długiej .\n", ""},
 		{[]string{"tokenize", "-protected", "../../text/testdata/moses/basic-protected-patterns", "-x"}, "See http://a.com/x/y.html, Mr. Smith.\n<p>\n", "See http://a.com/x/y.html , Mr. Smith .\n<p>\n", ""},
 		{[]string{"tokenize", "-penn"}, "I can't (go).\n", "I ca n&apos;t -LRB- go -RRB- .\n", ""},
+		{[]string{"split-sentences", "-l", "de", "-b"}, "Am 3. Oktober kam Dr. Meier. Er ging.\n\nNeu.\n", "Am 3. Oktober kam Dr. Meier.\nEr ging.\n<P>\nNeu.\n", ""},
+		{[]string{"split-sentences", "-l", "xx", "-n"}, "Mr. Smith left. Yes.\n\n", "Mr. Smith left.\nYes.\n", `no nonbreaking prefixes for "xx"`},
 		{[]string{"detokenize", "-penn"}, "I ca n&apos;t -LRB- go -RRB- .\n", "I can't (go).\n", ""},
 		{[]string{"detokenize", "-l", "en"}, "Hello , world ! it &apos;s\n", "Hello, world! it's\n", ""},
 		{[]string{"detokenize", "-l", "en", "-u"}, "&quot; hello . &quot;\n", "\"Hello.\"\n", ""},
