@@ -48,8 +48,8 @@ const (
 // Perl character classes the script uses, as the inside of a Go regexp
 // [...] class.
 var (
-	classUpper = `\p{Lu}` + rangeClass(unicode.Other_Uppercase)                      // \p{IsUpper}
-	classAlnum = `\p{L}\p{Nl}\p{Nd}` + rangeClass(unicode.Other_Alphabetic)          // \p{IsAlnum}
+	classUpper = `\p{Lu}` + rangeClass(unicode.Other_Uppercase)                       // \p{IsUpper}
+	classAlnum = `\p{L}\p{Nl}\p{Nd}` + rangeClass(unicode.Other_Alphabetic)           // \p{IsAlnum}
 	classSpace = `\t\n\v\f\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}` + // \s
 		`\x{202F}\x{205F}\x{3000}`
 )
