@@ -15,7 +15,7 @@ import (
 func bleuCommand() *cli.Command {
 	return &cli.Command{
 		Name:            "bleu",
-		Usage:           "score translations with BLEU and chrF exactly as sacreBLEU 2.x does",
+		Usage:           "score translations with BLEU, chrF and TER exactly as sacreBLEU 2.x does",
 		UsageText:       "nmt bleu [flags] REF [REF...] < HYP\n   nmt bleu -i HYP [-i HYP2 ...] [flags] REF [REF...]\n   nmt bleu REF [REF...] -i HYP [HYP2 ...] [flags]",
 		Description:     bleuDescription,
 		Flags:           bleuFlags(),
@@ -31,15 +31,16 @@ score line, with the signature naming every setting that changes the score
 (version:nmt-VERSION in place of sacreBLEU's version).
 
 Differences from sacreBLEU 2.x: the default output is the text line (-f json
-for JSON); no test-set downloads (-t), TER, ja-mecab/spm tokenizers or LaTeX
-tables; --seed sets the resampling seed (SACREBLEU_SEED is read too); chrF
-orders are limited to -cc 1..6 and -cw 0..4.`
+for JSON); no test-set downloads (-t), ja-mecab/ko-mecab/spm tokenizers (-l
+xx-ja and xx-ko are refused) or LaTeX tables; --seed sets the resampling seed
+(SACREBLEU_SEED is read too); chrF orders are limited to -cc 1..6 and -cw
+0..4.`
 
 // bleuFlags are nmt bleu's flags, with sacreBLEU's names and aliases.
 func bleuFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "read hypotheses from `FILE`s instead of standard input; several files are several systems"},
-		&cli.StringSliceFlag{Name: "metrics", Aliases: []string{"m"}, Usage: "metrics to compute: bleu, chrf (default: bleu)"},
+		&cli.StringSliceFlag{Name: "metrics", Aliases: []string{"m"}, Usage: "metrics to compute: bleu, chrf, ter (default: bleu)"},
 		&cli.IntFlag{Name: "num-refs", Aliases: []string{"nr"}, Value: 1, Usage: "split the one reference file on tabs into `N` references"},
 		&cli.BoolFlag{Name: "sentence-level", Aliases: []string{"sl"}, Usage: "print a score for every segment"},
 		&cli.StringFlag{Name: "encoding", Aliases: []string{"e"}, Value: "utf-8", Usage: "input encoding (only utf-8)"},
@@ -57,6 +58,11 @@ func bleuFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "chrf-whitespace", Usage: "keep whitespace in character n-grams"},
 		&cli.BoolFlag{Name: "chrf-lowercase", Usage: "case-insensitive chrF"},
 		&cli.BoolFlag{Name: "chrf-eps-smoothing", Usage: "chrF++.py/NLTK/Moses epsilon smoothing instead of effective order"},
+
+		&cli.BoolFlag{Name: "ter-case-sensitive", Usage: "case-sensitive TER"},
+		&cli.BoolFlag{Name: "ter-asian-support", Usage: "TER: split CJK characters (with --ter-normalized), drop CJK punctuation (with --ter-no-punct)"},
+		&cli.BoolFlag{Name: "ter-no-punct", Usage: "TER: remove punctuation"},
+		&cli.BoolFlag{Name: "ter-normalized", Usage: "TER: Tercom's normalisation (punctuation split, XML escapes undone)"},
 
 		&cli.BoolFlag{Name: "confidence", Aliases: []string{"ci"}, Usage: "95% confidence interval by bootstrap resampling"},
 		&cli.IntFlag{Name: "confidence-n", Aliases: []string{"cin"}, Value: 1000, Usage: "bootstrap resamples for --confidence"},
@@ -87,7 +93,7 @@ func runBleu(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	flags := bleuFlags()
 	app := &cli.App{
 		Name:                      "nmt bleu",
-		Usage:                     "score translations with BLEU and chrF exactly as sacreBLEU 2.x does",
+		Usage:                     "score translations with BLEU, chrF and TER exactly as sacreBLEU 2.x does",
 		UsageText:                 bleuCommand().UsageText,
 		Description:               bleuDescription,
 		Flags:                     flags,

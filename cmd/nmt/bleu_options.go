@@ -22,6 +22,7 @@ type bleuOptions struct {
 	sentence         bool
 	bleu             bleu.Config
 	chrf             bleu.CHRFConfig
+	ter              bleu.TERConfig
 	confidence       bool
 	confidenceN      int
 	pairedBS         bool
@@ -50,20 +51,22 @@ func bleuOptionsFrom(c *cli.Context) (*bleuOptions, error) {
 	for _, m := range c.StringSlice("metrics") {
 		m = strings.ToLower(m)
 		switch m {
-		case "bleu", "chrf":
+		case "bleu", "chrf", "ter":
 			if !slices.Contains(o.metrics, m) {
 				o.metrics = append(o.metrics, m)
 			}
-		case "ter":
-			return nil, errors.New("-m ter: TER is not implemented in nmt bleu")
 		default:
-			return nil, fmt.Errorf("-m %s: unknown metric (want bleu or chrf)", m)
+			return nil, fmt.Errorf("-m %s: unknown metric (want bleu, chrf or ter)", m)
 		}
 	}
 	if len(o.metrics) == 0 {
 		o.metrics = []string{"bleu"}
 	}
-	slices.Sort(o.metrics) // sacreBLEU prints metrics sorted by name: BLEU, chrF
+	if !c.Bool("paired-bs") && !c.Bool("paired-ar") {
+		// sacreBLEU prints metrics sorted by name (BLEU, chrF, TER),
+		// except in paired tests, which keep the order given.
+		slices.Sort(o.metrics)
+	}
 	if e := strings.ToLower(c.String("encoding")); e != "utf-8" && e != "utf8" {
 		return nil, fmt.Errorf("--encoding %s: only utf-8 is supported", c.String("encoding"))
 	}
@@ -107,6 +110,8 @@ func (o *bleuOptions) metricConfigs(c *cli.Context) error {
 		o.bleu.Tokenize = "zh"
 	case strings.HasSuffix(c.String("language-pair"), "-ja"):
 		return errors.New("-l ..-ja: Japanese needs sacreBLEU's ja-mecab tokenizer, which nmt bleu does not have; pass --tokenize")
+	case strings.HasSuffix(c.String("language-pair"), "-ko"):
+		return errors.New("-l ..-ko: Korean needs sacreBLEU's ko-mecab tokenizer, which nmt bleu does not have; pass --tokenize")
 	}
 	if err := o.bleu.Validate(); err != nil {
 		return err
@@ -115,6 +120,11 @@ func (o *bleuOptions) metricConfigs(c *cli.Context) error {
 		CharOrder: c.Int("chrf-char-order"), WordOrder: c.Int("chrf-word-order"), Beta: c.Int("chrf-beta"),
 		Lowercase: c.Bool("chrf-lowercase"), Whitespace: c.Bool("chrf-whitespace"),
 		EpsSmoothing: c.Bool("chrf-eps-smoothing"), Version: bleuVersion(),
+	}
+	o.ter = bleu.TERConfig{
+		Normalized: c.Bool("ter-normalized"), NoPunct: c.Bool("ter-no-punct"),
+		AsianSupport: c.Bool("ter-asian-support"), CaseSensitive: c.Bool("ter-case-sensitive"),
+		Version: bleuVersion(),
 	}
 	return o.chrf.Validate()
 }
@@ -178,8 +188,10 @@ func (o *bleuOptions) run(stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := bleuCheckLengths(refNames, refs, systems); err != nil {
 		return err
 	}
-	if err := bleuCheckEmptyRefs(refNames, refs); err != nil {
-		return err
+	if slices.Contains(o.metrics, "bleu") || slices.Contains(o.metrics, "chrf") {
+		if err := bleuCheckEmptyRefs(refNames, refs); err != nil {
+			return err
+		}
 	}
 	switch {
 	case paired && len(systems) < 2:
@@ -236,10 +248,13 @@ func (o *bleuOptions) newMetrics(refs [][]string) ([]bleu.Metric, error) {
 	for _, name := range o.metrics {
 		var m bleu.Metric
 		var err error
-		if name == "bleu" {
+		switch name {
+		case "bleu":
 			m, err = bleu.New(refs, o.bleu)
-		} else {
+		case "chrf":
 			m, err = bleu.NewCHRF(refs, o.chrf)
+		default:
+			m, err = bleu.NewTER(refs, o.ter)
 		}
 		if err != nil {
 			var se *bleu.SegmentError

@@ -76,14 +76,21 @@ func (o *bleuOptions) sentenceLevel(m bleu.Metric, refs [][]string, hyps []strin
 			segRefs[k] = refs[k][i]
 		}
 		var l bleu.Line
-		if _, ok := m.(*bleu.BLEU); ok {
+		switch m.(type) {
+		case *bleu.BLEU:
 			s, err := bleu.Sentence(h, segRefs, o.bleu)
 			if err != nil {
 				return "", err
 			}
 			l = s.Line()
-		} else {
+		case *bleu.CHRF:
 			s, err := bleu.SentenceCHRF(h, segRefs, o.chrf)
+			if err != nil {
+				return "", err
+			}
+			l = s.Line()
+		default:
+			s, err := bleu.SentenceTER(h, segRefs, o.ter)
 			if err != nil {
 				return "", err
 			}

@@ -248,7 +248,7 @@ func TestBleuBadInput(t *testing.T) {
 		{"empty reference line", "emptyref -i hyp3", "", "emptyref:2: empty reference"},
 		{"no reference", "-i hyp3", "", "no reference file"},
 		{"unknown metric", "ref -m meteor", "a\nb\nc\n", "meteor: unknown metric"},
-		{"ter", "ref -m ter", "a\nb\nc\n", "TER is not implemented"},
+		{"korean", "ref -l en-ko", "a\nb\nc\n", "ko-mecab"},
 		{"unknown tokenizer", "ref -tok ja-mecab", "a\nb\nc\n", "unknown tokenizer"},
 		{"paired needs systems", "ref -i hyp3 --paired-bs", "", "several systems"},
 		{"paired flags exclusive", "ref -i hyp3 hyp3 --paired-bs --paired-ar", "", "exclude each other"},
@@ -297,5 +297,35 @@ func TestBleuProcess(t *testing.T) {
 	out, _, code = run("bleu ref -i good -b")
 	if code != 0 || !slices.Contains([]string{"100.0\n"}, out) {
 		t.Errorf("good input: exit %d, stdout %q", code, out)
+	}
+}
+
+// TestBleuSacreBLEUGolden runs the command lines of testdata/sacrebleu/cases.txt
+// on the generated systems there and compares with sacreBLEU 2.6.0's
+// output (expected.txt; the version field reads VERSION). The JSON cases
+// are single-system scores; paired tests are compared as text, whose
+// numbers are rounded.
+func TestBleuSacreBLEUGolden(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("testdata", "sacrebleu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "expected.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, block := range strings.Split(string(b), "=== ")[1:] {
+		args, want, _ := strings.Cut(block, "\n")
+		t.Run(args, func(t *testing.T) {
+			out, _, err := runBleuTest(strings.Fields(args), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = strings.ReplaceAll(out, bleuVersion(), "VERSION")
+			if out != want {
+				t.Errorf("nmt bleu %s:\n%s\nsacreBLEU:\n%s", args, out, want)
+			}
+		})
 	}
 }

@@ -18,6 +18,7 @@ const DefaultVersion = "nmt-dev"
 // or a paired test was computed.
 type Signature struct {
 	keys, values []string
+	short        map[string]string // abbreviations; nil: shortKeys (BLEU, chrF)
 }
 
 // shortKeys are sacreBLEU's abbreviations for --short signatures.
@@ -43,7 +44,7 @@ func (s *Signature) set(key, value string) {
 // sacreBLEU inserts after nrefs: test is "bs" (bootstrap resamples) or "ar"
 // (randomization trials), n their number, and seed the RNG seed.
 func (s Signature) WithResampling(test string, n int, seed string) Signature {
-	var out Signature
+	out := Signature{short: s.short}
 	for i, k := range s.keys {
 		if k == "bs" || k == "ar" || k == "seed" {
 			continue
@@ -83,7 +84,11 @@ func (s Signature) Format(short bool) string {
 			b.WriteByte('|')
 		}
 		if short {
-			if a, ok := shortKeys[k]; ok {
+			abbr := s.short
+			if abbr == nil {
+				abbr = shortKeys
+			}
+			if a, ok := abbr[k]; ok {
 				k = a
 			}
 		}
