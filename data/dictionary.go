@@ -105,7 +105,11 @@ func (d *Dictionary) Encode(line string, unk *int) []int32 {
 
 // Decode joins the symbols of ids with single spaces, leaving out EOS, BOS
 // and padding, as fairseq's Dictionary.string does.
-func (d *Dictionary) Decode(ids []int32) string {
+func (d *Dictionary) Decode(ids []int32) string { return d.DecodeUnk(ids, UNK) }
+
+// DecodeUnk is Decode writing unk for UNKID (fairseq's unk_string, which
+// its eval-bleu sets to markers that never match).
+func (d *Dictionary) DecodeUnk(ids []int32, unk string) string {
 	var b strings.Builder
 	for _, id := range ids {
 		if id == EOSID || id == BOSID || id == PADID {
@@ -114,7 +118,11 @@ func (d *Dictionary) Decode(ids []int32) string {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(d.Symbol(id))
+		if id == UNKID {
+			b.WriteString(unk)
+		} else {
+			b.WriteString(d.Symbol(id))
+		}
 	}
 	return b.String()
 }

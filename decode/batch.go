@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"context"
 	"sort"
 
 	"github.com/sugarme/gotch"
@@ -45,8 +46,17 @@ func (b Batching) Batches(src [][]int64) [][]int {
 // of similar length and returns the hypotheses in input order. Beam 1
 // (without Exhaustive) runs Greedy, which gives the same results faster.
 func Translate(m Model, src [][]int64, o Options, b Batching, dev gotch.Device) ([][]Hypothesis, error) {
+	return TranslateContext(context.Background(), m, src, o, b, dev)
+}
+
+// TranslateContext is Translate that stops before the next batch once ctx
+// is done, returning ctx's error.
+func TranslateContext(ctx context.Context, m Model, src [][]int64, o Options, b Batching, dev gotch.Device) ([][]Hypothesis, error) {
 	out := make([][]Hypothesis, len(src))
 	for _, idx := range b.Batches(src) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		batch := make([][]int64, len(idx))
 		for j, i := range idx {
 			batch[j] = src[i]

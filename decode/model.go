@@ -4,8 +4,8 @@ import "github.com/sugarme/gotch/ts"
 
 // Model is what the searches need from a translation model (or an
 // ensemble): an encoder that starts an incremental decoder state, and one
-// decoder step. The transformer package's Model satisfies it through a
-// small adapter (cmd/nmt-torch/translate_model.go).
+// decoder step. The transformer package's Model satisfies it through
+// FromTransformer (transformer.go).
 type Model interface {
 	// Start encodes src [B,S] (int64, left-padded with pad, each row ending
 	// in EOS) and returns the decoder state of its B rows, good for steps

@@ -53,6 +53,9 @@ func (o Options) Validate() error {
 		return fmt.Errorf("decode: nbest %d: want 1..beam (%d)", o.NBest, o.Beam)
 	case o.MaxLenA < 0 || o.MaxLenB < 0:
 		return errors.New("decode: max-len-a and max-len-b must be >= 0")
+	case o.MaxLenA == 0 && o.MaxLenB == 0:
+		// fairseq would force EOS at step 0: every output empty.
+		return errors.New("decode: max-len-a 0 and max-len-b 0 leave no room for a token: want a*src_len+b of 1 or more")
 	case o.MinLen < 0:
 		return fmt.Errorf("decode: min-len %d: want >= 0", o.MinLen)
 	case o.NoRepeatNgram < 0:

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/sugarme/gotch/ts"
 
 	"github.com/fixup-nmt/nmt/bpe"
 	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/data/prep"
 	"github.com/fixup-nmt/nmt/decode"
 	"github.com/fixup-nmt/nmt/eval/bleu"
 	"github.com/fixup-nmt/nmt/tch"
@@ -22,7 +22,8 @@ import (
 // the valid pairs the loss used (the valid plan's, in its order) are
 // translated with decode.Translate (beam search; the model in eval mode,
 // without gradients), and hypotheses and references (the binarized
-// targets) become text the same way: the target dictionary's symbols with
+// targets) become text the same way, through prep.Postprocessor as in
+// `nmt translate` and the server: the target dictionary's symbols with
 // <unk> written differently on each side so that it never matches, BPE
 // removed with eval-bleu-remove-bpe, Moses-detokenized with
 // eval-bleu-detok moses. eval/bleu scores them as sacreBLEU's corpus BLEU
@@ -41,16 +42,14 @@ const (
 // bleuEval holds what scoring the valid set needs; the references and
 // sources are read once.
 type bleuEval struct {
-	model     decode.Model
-	opt       decode.Options
-	batch     decode.Batching
-	dict      *data.Dictionary
-	detok     *text.Detokenizer // nil: eval-bleu-detok space
-	removeBPE bool
-	scorer    *bleu.BLEU
-	src       [][]int64
-	refs      []string
-	samples   []int // first pair of every valid batch (eval-bleu-print-samples)
+	model   decode.Model
+	opt     decode.Options
+	batch   decode.Batching
+	post    prep.Postprocessor // hypotheses' ids to text, as translation's (unkInHyp)
+	scorer  *bleu.BLEU
+	src     [][]int64
+	refs    []string
+	samples []int // first pair of every valid batch (eval-bleu-print-samples)
 }
 
 // searchModel returns the search interface of m.
@@ -79,10 +78,15 @@ func (t *Trainer) newBLEUEval() (*bleuEval, error) {
 		return nil, fmt.Errorf("eval-bleu: %w", err)
 	}
 	e := &bleuEval{model: m, opt: o, batch: decode.Batching{MaxTokens: c.MaxTokens, BatchSize: c.MaxSentences},
-		dict: t.valid.TgtDict, removeBPE: c.EvalBLEURemoveBPE}
-	if c.EvalBLEUDetok == "moses" {
-		e.detok = text.NewDetokenizer(c.TargetLang)
+		post: prep.Postprocessor{Dict: t.valid.TgtDict, Unk: unkInHyp}}
+	if c.EvalBLEURemoveBPE {
+		e.post.Join = bpe.Remove
 	}
+	if c.EvalBLEUDetok == "moses" {
+		e.post.Detok = text.NewDetokenizer(c.TargetLang)
+	}
+	ref := e.post
+	ref.Unk = unkInRef
 	for _, b := range t.validPlan.Batches {
 		for k, i := range b {
 			if k == 0 {
@@ -90,7 +94,7 @@ func (t *Trainer) newBLEUEval() (*bleuEval, error) {
 			}
 			s := t.valid.Sample(i)
 			e.src = append(e.src, toInt64(s.Source))
-			e.refs = append(e.refs, e.text(toInt64(s.Target), unkInRef))
+			e.refs = append(e.refs, ref.Text(toInt64(s.Target)))
 		}
 	}
 	bc := bleu.Config{Tokenize: "13a", Smooth: "exp"}
@@ -104,36 +108,8 @@ func (t *Trainer) newBLEUEval() (*bleuEval, error) {
 		return nil, fmt.Errorf("eval-bleu: valid-subset %s: %w", c.ValidSubset, err)
 	}
 	fmt.Fprintf(t.log, "eval-bleu: %d valid pairs, beam %d, lenpen %g, max length %g*src+%d, detok %s, remove-bpe %v; %s\n",
-		len(e.src), o.Beam, o.LenPen, o.MaxLenA, o.MaxLenB, c.EvalBLEUDetok, e.removeBPE, "BLEU|"+e.scorer.Signature().String())
+		len(e.src), o.Beam, o.LenPen, o.MaxLenA, o.MaxLenB, c.EvalBLEUDetok, c.EvalBLEURemoveBPE, "BLEU|"+e.scorer.Signature().String())
 	return e, nil
-}
-
-// text turns target ids into the text that is scored; unk stands for
-// <unk>.
-func (e *bleuEval) text(ids []int64, unk string) string {
-	var b strings.Builder
-	for _, id := range ids {
-		switch int32(id) {
-		case data.EOSID, data.BOSID, data.PADID:
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		if int32(id) == data.UNKID {
-			b.WriteString(unk)
-		} else {
-			b.WriteString(e.dict.Symbol(int32(id)))
-		}
-	}
-	s := b.String()
-	if e.removeBPE {
-		s = bpe.Remove(s)
-	}
-	if e.detok != nil {
-		s = e.detok.Detokenize(s)
-	}
-	return s
 }
 
 // score translates the valid set and scores it. The caller has put the
@@ -151,7 +127,7 @@ func (e *bleuEval) score(t *Trainer) (bleu.Score, []string, error) {
 	hyps := make([]string, len(res))
 	for i, h := range res {
 		if len(h) > 0 {
-			hyps[i] = e.text(h[0].Tokens, unkInHyp)
+			hyps[i] = e.post.Text(h[0].Tokens)
 		}
 	}
 	sc, err := e.scorer.Corpus(hyps)

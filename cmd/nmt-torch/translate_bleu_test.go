@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/fixup-nmt/nmt/eval/bleu"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/train"
+	"github.com/fixup-nmt/nmt/translate"
 )
 
 // preparedData prepares generated German-English pairs as `nmt prepare
@@ -99,7 +101,7 @@ func TestTranslateSplitBLEU(t *testing.T) {
 	}
 	var tok, det []string
 	for i, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		var j jsonLine
+		var j translate.JSONLine
 		if err := json.Unmarshal([]byte(l), &j); err != nil || j.ID != i || len(j.Hypotheses) != 1 {
 			t.Fatalf("json line %d: %v %q", i, err, l)
 		}
@@ -134,4 +136,33 @@ func TestTranslateSplitBLEU(t *testing.T) {
 		}
 	}
 	t.Logf("%s\n%s", lines[0], lines[1])
+}
+
+// TestTranslateSplitOtherDictionary: a checkpoint whose dictionaries are
+// not the prepared directory's is refused, naming both sizes (the ids of
+// the split would be other words, or beyond the model's embeddings).
+func TestTranslateSplitOtherDictionary(t *testing.T) {
+	tch.LockThread()
+	dir := preparedData(t)
+	d, err := data.LoadDictionary(filepath.Join(dir, "dict.de.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, words := range []int{12, d.Len() - 4, d.Len() + 50} {
+		ck := tinyCheckpointWords(t, words)
+		for _, bleu := range []bool{false, true} {
+			args := []string{"--checkpoint", ck, "--data", dir, "--split", "test", "--max-len-b", "3", "--device", "cpu"}
+			if bleu {
+				args = append(args, "--bleu")
+			}
+			out, _, err := runCLI(t, "", args...)
+			want := fmt.Sprintf("the checkpoint's source dictionary has %d symbols, dict.de.txt has %d", words+4, d.Len())
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("model dictionary of %d symbols, --bleu %v: err %v, want %q", words+4, bleu, err, want)
+			}
+			if out != "" {
+				t.Errorf("model dictionary of %d symbols: wrote %q", words+4, out)
+			}
+		}
+	}
 }

@@ -21,14 +21,18 @@ import (
 
 // tinyCheckpoint writes a random 1+1-layer model over the words w0..w11
 // with max positions 8.
-func tinyCheckpoint(t *testing.T) string {
+func tinyCheckpoint(t *testing.T) string { return tinyCheckpointWords(t, 12) }
+
+// tinyCheckpointWords is tinyCheckpoint over the words w0..w(n-1): a
+// dictionary of n+4 symbols.
+func tinyCheckpointWords(t *testing.T, n int) string {
 	var dict strings.Builder
-	for i := 0; i < 12; i++ {
+	for i := 0; i < n; i++ {
 		fmt.Fprintf(&dict, "w%d 1\n", i)
 	}
 	c := transformer.DefaultConfig()
 	c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = 1, 1, 16, 16, 2
-	c.SrcVocab, c.TgtVocab, c.MaxPositions = 16, 16, 8
+	c.SrcVocab, c.TgtVocab, c.MaxPositions = n+4, n+4, 8
 	vs := nn.NewVarStore(gotch.CPU)
 	if _, err := fixup.New(vs.Root(), c); err != nil {
 		t.Fatal(err)
@@ -49,22 +53,31 @@ func tinyCheckpoint(t *testing.T) string {
 	return path
 }
 
+// runCLI runs `nmt translate --input IN ARGS` with stdin in IN and
+// returns its standard output and error.
 func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+	dir := t.TempDir()
+	outF, _ := os.Create(filepath.Join(dir, "out"))
+	stderr, err = runCLITo(t, outF, stdin, args...)
+	outF.Close()
+	o, _ := os.ReadFile(filepath.Join(dir, "out"))
+	return string(o), stderr, err
+}
+
+// runCLITo is runCLI writing standard output to out.
+func runCLITo(t *testing.T, out *os.File, stdin string, args ...string) (stderr string, err error) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in")
 	os.WriteFile(in, []byte(stdin), 0o644)
-	outF, _ := os.Create(filepath.Join(dir, "out"))
 	errF, _ := os.Create(filepath.Join(dir, "err"))
 	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = outF, errF
+	os.Stdout, os.Stderr = out, errF
 	app := &cli.App{Name: "nmt", Commands: commands()}
 	err = app.Run(append([]string{"nmt", "translate", "--input", in}, args...))
 	os.Stdout, os.Stderr = oldOut, oldErr
-	outF.Close()
 	errF.Close()
-	o, _ := os.ReadFile(filepath.Join(dir, "out"))
 	e, _ := os.ReadFile(filepath.Join(dir, "err"))
-	return string(o), string(e), err
+	return string(e), err
 }
 
 func TestTranslateBadInput(t *testing.T) {
@@ -110,5 +123,63 @@ func TestTranslateBadInput(t *testing.T) {
 	out, _, err := runCLI(t, "w1 w2\n", "--checkpoint", ck, "--checkpoint", ck, "--format", "fairseq", "--nbest", "2", "--device", "cpu")
 	if err != nil || strings.Count(out, "H-0\t") != 2 || !strings.HasPrefix(out, "S-0\tw1 w2\n") {
 		t.Errorf("ensemble, fairseq format: %v %q", err, out)
+	}
+}
+
+// TestTranslateWriteErrors: translations that cannot be written (a full
+// disk, a closed standard output) are an error, not a silent success.
+func TestTranslateWriteErrors(t *testing.T) {
+	tch.LockThread()
+	ck := tinyCheckpoint(t)
+	closed, err := os.Create(filepath.Join(t.TempDir(), "closed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	outs := map[string]*os.File{"closed standard output": closed}
+	if full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0); err == nil {
+		defer full.Close()
+		outs["/dev/full"] = full
+	} else {
+		t.Logf("no /dev/full (%v): only the closed output is tried", err)
+	}
+	for name, f := range outs {
+		for _, buf := range []string{"1", "64"} {
+			_, err := runCLITo(t, f, "w1 w2\nw3\n", "--checkpoint", ck, "--beam", "2", "--max-len-b", "3", "--buffer-size", buf, "--device", "cpu")
+			if err == nil || !strings.Contains(err.Error(), "writing the translations") {
+				t.Errorf("%s, buffer %s: err %v, want a write error", name, buf, err)
+			}
+		}
+	}
+}
+
+// TestTranslateFlagLimits: flags that cannot work are refused with a
+// message naming them.
+func TestTranslateFlagLimits(t *testing.T) {
+	tch.LockThread()
+	ck := tinyCheckpoint(t)
+	tooMany := fmt.Sprint(maxThreads() + 1) // 999 on machines of up to 249 CPUs
+	if maxThreads() < 999 {
+		tooMany = "999"
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--threads", "-1"}, "--threads -1: want 1.."},
+		{[]string{"--threads", tooMany}, "--threads " + tooMany + ": want 1.."},
+		{[]string{"--max-len-b", "0"}, "max-len-a 0 and max-len-b 0"},
+		{[]string{"--format", "xml"}, `--format "xml"`},
+	} {
+		out, _, err := runCLI(t, "w1\n", append([]string{"--checkpoint", ck, "--device", "cpu"}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err %v, want %q", tc.args, err, tc.want)
+		}
+		if out != "" {
+			t.Errorf("%v: wrote %q", tc.args, out)
+		}
+	}
+	if _, _, err := runCLI(t, "w1\n", "--checkpoint", ck, "--device", "cpu", "--max-len-b", "0", "--max-len-a", "1"); err != nil {
+		t.Errorf("--max-len-b 0 --max-len-a 1: %v", err)
 	}
 }

@@ -242,3 +242,46 @@ func TestRunOverlongLines(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestPostprocessor: the ids of a prepared target line come back as its
+// tokenized text, detokenized as Moses does; <unk> is written as Unk.
+func TestPostprocessor(t *testing.T) {
+	dir := t.TempDir()
+	s, g := writeCorpus(t, dir, 40)
+	in, _ := TextConfig{TrainSrc: s, TrainTgt: g}.Inputs()
+	out := filepath.Join(dir, "out")
+	st := textSettings()
+	st.Merges = 8 // few enough to leave pieces
+	if _, err := Run(Config{Settings: st, Out: out, Inputs: in}); err != nil {
+		t.Fatal(err)
+	}
+	dict, err := data.LoadDictionary(filepath.Join(out, "dict.en.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := st.Postprocessor(dict)
+	bpeLine := lines(t, filepath.Join(out, "train.bpe.en"))[6]
+	if !strings.Contains(bpeLine, "@@ ") {
+		t.Fatalf("train.bpe.en line 7 %q has no BPE pieces: the test needs some", bpeLine)
+	}
+	ids := []int64{int64(data.BOSID)}
+	for _, id := range dict.Encode(bpeLine, nil) {
+		ids = append(ids, int64(id))
+	}
+	tok := lines(t, filepath.Join(out, "train.tok.en"))[6]
+	if got := p.Tokenized(ids); got != tok {
+		t.Errorf("Tokenized = %q, want %q", got, tok)
+	}
+	if got, want := p.Text(ids), "the dog number 7 sleeps."; got != want {
+		t.Errorf("Text = %q, want %q", got, want)
+	}
+	ids = append([]int64{int64(data.UNKID)}, ids...)
+	p.Unk = "UNK!"
+	if got := p.Tokenized(ids); got != "UNK! "+tok {
+		t.Errorf("with <unk>: %q", got)
+	}
+	p.Join, p.Detok = nil, nil
+	if got := p.Text(ids); got != "UNK! "+bpeLine {
+		t.Errorf("without Join and Detok: %q, want the BPE line %q", got, bpeLine)
+	}
+}

@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"fixup":         {"transformer", "tch"},
 	"decode":        {"transformer", "tch", "text", "bpe", "data", "data/prep", "eval/bleu"},
 	"train":         {"transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu"},
+	"translate":     {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu"},
 	"study":         {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu"},
 	"cmd/nmt":       {"text", "bpe", "eval/bleu", "data", "data/..."},
 	"cmd/nmt-torch": {"*"},

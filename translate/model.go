@@ -1,0 +1,220 @@
+package translate
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/nn"
+	"github.com/sugarme/gotch/ts"
+
+	"github.com/fixup-nmt/nmt/bpe"
+	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/data/prep"
+	"github.com/fixup-nmt/nmt/decode"
+	"github.com/fixup-nmt/nmt/fixup"
+	"github.com/fixup-nmt/nmt/train"
+	"github.com/fixup-nmt/nmt/transformer"
+)
+
+// Model is one checkpoint, or an ensemble of checkpoints, loaded for
+// translation with the preprocessing they were trained with. It is safe
+// for concurrent use: preprocessing and postprocessing run in parallel,
+// searches one at a time.
+type Model struct {
+	paths    []string
+	meta     train.Meta // the first checkpoint's
+	search   decode.Model
+	maxPos   int // the smallest MaxPositions of the ensemble
+	dev      gotch.Device
+	settings prep.Settings
+	srcDict  *data.Dictionary
+	tgtDict  *data.Dictionary
+	pre      *prep.Preprocessor
+	post     *prep.Postprocessor
+
+	mu sync.Mutex // one search at a time
+}
+
+// checkpoint is one loaded checkpoint file.
+type checkpoint struct {
+	path     string
+	model    *transformer.Model
+	cfg      transformer.Config
+	meta     train.Meta
+	settings prep.Settings
+	srcDict  *data.Dictionary
+	tgtDict  *data.Dictionary
+	codes    *bpe.Codes // nil: no BPE
+}
+
+// Load reads checkpoints written by training (format train.FormatVersion)
+// onto dev: one, or several for an ensemble whose probabilities are
+// averaged. The models of an ensemble must share dictionaries and BPE
+// codes; the first one's preprocessing settings are used.
+func Load(paths []string, dev gotch.Device) (*Model, error) {
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("translate: no checkpoint given")
+	}
+	var cks []*checkpoint
+	for _, p := range paths {
+		ck, err := loadCheckpoint(p, dev)
+		if err != nil {
+			return nil, err
+		}
+		cks = append(cks, ck)
+	}
+	if err := compatible(cks); err != nil {
+		return nil, err
+	}
+	var ens decode.Ensemble
+	maxPos := 0
+	for _, ck := range cks {
+		ens = append(ens, decode.FromTransformer(ck.model))
+		if maxPos == 0 || ck.cfg.MaxPositions < maxPos {
+			maxPos = ck.cfg.MaxPositions
+		}
+	}
+	a := cks[0]
+	m := &Model{paths: paths, meta: a.meta, search: ens, maxPos: maxPos, dev: dev,
+		settings: a.settings, srcDict: a.srcDict, tgtDict: a.tgtDict}
+	if len(ens) == 1 {
+		m.search = ens[0]
+	}
+	m.pre = a.settings.Preprocessor(a.settings.SrcLang, a.codes)
+	m.post = a.settings.Postprocessor(a.tgtDict)
+	return m, nil
+}
+
+// Paths returns the checkpoint files, as given to Load.
+func (m *Model) Paths() []string { return append([]string(nil), m.paths...) }
+
+// Meta returns the first checkpoint's metadata.
+func (m *Model) Meta() train.Meta { return m.meta }
+
+// Settings returns the preprocessing the model was trained with
+// (prepare.json), languages included.
+func (m *Model) Settings() prep.Settings { return m.settings }
+
+// MaxPositions is the most source tokens (EOS included) the model takes.
+func (m *Model) MaxPositions() int { return m.maxPos }
+
+// Device is where the model lives.
+func (m *Model) Device() gotch.Device { return m.dev }
+
+// loadCheckpoint reads a train checkpoint: its header and checksum are
+// checked before anything is used.
+func loadCheckpoint(path string, dev gotch.Device) (*checkpoint, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	hdr, blobs, err := train.ReadCheckpoint(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	c := &checkpoint{path: path, meta: hdr.Meta}
+	if hdr.Meta.Format != train.FormatVersion {
+		return nil, fmt.Errorf("checkpoint %s: format version %d, this nmt reads %d", path, hdr.Meta.Format, train.FormatVersion)
+	}
+	if hdr.Meta.ModelConfig == nil {
+		return nil, fmt.Errorf("checkpoint %s: no model_config in its metadata", path)
+	}
+	b, _ := json.Marshal(hdr.Meta.ModelConfig)
+	if err := json.Unmarshal(b, &c.cfg); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: model_config: %w", path, err)
+	}
+	if err := c.cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if err := c.readData(hdr.Meta.Data); err != nil {
+		return nil, err
+	}
+	vs := nn.NewVarStore(dev)
+	if c.model, err = fixup.New(vs.Root(), c.cfg); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	byName := map[string]train.Blob{}
+	for _, b := range blobs {
+		byName[b.Name] = b
+	}
+	for _, p := range train.AllVars(vs) {
+		b, ok := byName["model."+p.Name]
+		if !ok {
+			return nil, fmt.Errorf("checkpoint %s: model variable %s is missing (incompatible model version?)", path, p.Name)
+		}
+		if err := copyBlob(p.T, b); err != nil {
+			return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		}
+	}
+	c.model.SetTraining(false)
+	return c, nil
+}
+
+// readData reads the dictionaries, BPE codes and preprocessing settings a
+// checkpoint carries, and checks the dictionaries against the model.
+func (c *checkpoint) readData(d train.DataFiles) error {
+	path := c.path
+	if d.SourceDict == "" || d.TargetDict == "" {
+		return fmt.Errorf("checkpoint %s: no dictionaries in its metadata (data.source_dict, data.target_dict)", path)
+	}
+	var err error
+	if c.srcDict, err = data.ReadDictionary(strings.NewReader(d.SourceDict), path+":source_dict"); err != nil {
+		return err
+	}
+	if c.tgtDict, err = data.ReadDictionary(strings.NewReader(d.TargetDict), path+":target_dict"); err != nil {
+		return err
+	}
+	if d.Codes != "" {
+		if c.codes, err = bpe.ReadCodes(strings.NewReader(d.Codes)); err != nil {
+			return fmt.Errorf("checkpoint %s: bpe codes: %w", path, err)
+		}
+	}
+	if len(d.Prepare) > 0 {
+		if err := json.Unmarshal(d.Prepare, &c.settings); err != nil {
+			return fmt.Errorf("checkpoint %s: prepare.json: %w", path, err)
+		}
+	}
+	if c.settings.SrcLang == "" {
+		c.settings.SrcLang, c.settings.TgtLang = d.SourceLang, d.TargetLang
+	}
+	if c.srcDict.Len() != c.cfg.SrcVocab || c.tgtDict.Len() != c.cfg.TgtVocab {
+		return fmt.Errorf("checkpoint %s: dictionaries of %d and %d symbols, model of %d and %d", path, c.srcDict.Len(), c.tgtDict.Len(), c.cfg.SrcVocab, c.cfg.TgtVocab)
+	}
+	return nil
+}
+
+func copyBlob(dst *ts.Tensor, b train.Blob) error {
+	s := ts.NewScope()
+	defer s.Close()
+	shape := dst.MustSize()
+	if fmt.Sprint(shape) != fmt.Sprint(b.Shape) {
+		return fmt.Errorf("tensor %s: checkpoint shape %v, model shape %v", b.Name, b.Shape, shape)
+	}
+	if b.DType != "float32" {
+		return fmt.Errorf("tensor %s: dtype %s, want float32", b.Name, b.DType)
+	}
+	src := ts.MustOfSlice(b.Float32s()).MustView(shape, true)
+	if d, _ := dst.Device(); d.IsCuda() {
+		src = src.MustTo(d, true)
+	}
+	ts.NoGrad(func() { dst.Copy_(src) })
+	return nil
+}
+
+// compatible checks that the models of an ensemble share dictionaries and
+// BPE codes.
+func compatible(cs []*checkpoint) error {
+	a := cs[0]
+	for _, c := range cs[1:] {
+		if c.meta.Data.SourceDict != a.meta.Data.SourceDict || c.meta.Data.TargetDict != a.meta.Data.TargetDict {
+			return fmt.Errorf("ensemble: %s has other dictionaries than %s", c.path, a.path)
+		}
+		if c.meta.Data.Codes != a.meta.Data.Codes {
+			return fmt.Errorf("ensemble: %s has other BPE codes than %s", c.path, a.path)
+		}
+	}
+	return nil
+}
