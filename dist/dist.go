@@ -162,9 +162,9 @@ func (g *Group) AllReduce(xs []*ts.Tensor) error {
 	if len(xs) == 0 {
 		return nil
 	}
-	p, free := tch.Handles(xs)
-	defer free()
-	return cerr(C.nmt_dist_allreduce(g.pg, (*unsafe.Pointer)(p), C.int(len(xs)), C.int64_t(g.BucketBytes), g.ms()))
+	return tch.WithHandles(func(arr *unsafe.Pointer) error {
+		return cerr(C.nmt_dist_allreduce(g.pg, arr, C.int(len(xs)), C.int64_t(g.BucketBytes), g.ms()))
+	}, xs)
 }
 
 // Broadcast copies root's xs to every rank in place.
@@ -175,9 +175,9 @@ func (g *Group) Broadcast(xs []*ts.Tensor, root int) error {
 	if len(xs) == 0 {
 		return nil
 	}
-	p, free := tch.Handles(xs)
-	defer free()
-	return cerr(C.nmt_dist_broadcast(g.pg, (*unsafe.Pointer)(p), C.int(len(xs)), C.int(root), C.int64_t(g.BucketBytes), g.ms()))
+	return tch.WithHandles(func(arr *unsafe.Pointer) error {
+		return cerr(C.nmt_dist_broadcast(g.pg, arr, C.int(len(xs)), C.int(root), C.int64_t(g.BucketBytes), g.ms()))
+	}, xs)
 }
 
 // Barrier waits until every rank reaches it.

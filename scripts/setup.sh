@@ -102,7 +102,7 @@ check_openblas() {
 
 # prepare_gotch materialises the patched gotch copy.
 prepare_gotch() {
-	local stamp="$GOTCH_VERSION $(cat patches/gotch/*.patch internal/build/gotchpatch/*.go | sha256sum | cut -c1-16)"
+	local stamp="$GOTCH_VERSION $(cat patches/gotch/*.patch internal/build/gotchpatch/*.go internal/build/keepalive/*.go | sha256sum | cut -c1-16)"
 	if [ -f third_party/gotch/.nmt-stamp ] && [ "$(cat third_party/gotch/.nmt-stamp)" = "$stamp" ]; then
 		return
 	fi
@@ -118,6 +118,9 @@ prepare_gotch() {
 	for p in patches/gotch/*.patch; do
 		(cd third_party/gotch.tmp && git apply -p1 "$root/$p") || die "patch $p does not apply"
 	done
+	# Last, over the diffs' code too: every op keeps the tensors and
+	# scalars whose C handles it passes alive until libtorch returns.
+	(cd "$root" && go run ./internal/build/gotchpatch -keepalive third_party/gotch.tmp) || die "gotchpatch -keepalive failed"
 	# The C++ glue is built into libtch.so, not by cgo.
 	mkdir -p third_party/gotch.tmp/csrc
 	mv third_party/gotch.tmp/libtch/*.cpp third_party/gotch.tmp/libtch/torch_api_generated.cpp.h third_party/gotch.tmp/libtch/stb_image*.h third_party/gotch.tmp/csrc/
@@ -176,7 +179,9 @@ build_glue() {
 	# compiler line, the libtorch or the patches change; the project's own
 	# C++ files beside it each when they change; then libtch.so is relinked.
 	local stamp relink=""
-	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - patches/gotch/*.patch | sha256sum | cut -c1-16)
+	# The glue's own sources as gotch ships them (nmt's diffs and rules
+	# change only Go files, which need no recompile).
+	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - third_party/gotch/csrc/torch_api.cpp third_party/gotch/csrc/torch_api.h third_party/gotch/csrc/torch_api_generated.cpp.h.orig | sha256sum | cut -c1-16)
 	mkdir -p build/lib build/obj
 	if [ ! -f build/obj/torch_api.o ] || [ "$(cat build/.glue-stamp 2>/dev/null)" != "$stamp" ]; then
 		local gen=third_party/gotch/csrc/torch_api_generated.cpp.h

@@ -5,32 +5,61 @@ import "C"
 
 import (
 	"errors"
+	"runtime"
 	"unsafe"
 
 	"github.com/sugarme/gotch/ts"
 )
 
-// Handles returns a C array (malloc'd, for C code that takes void **) of
+// The Go/C boundary (../shared/STYLE.md, "The Go/C boundary"): a tensor's
+// C object is freed by a finalizer once its Go value is unreachable, which
+// can be right after the line that reads its handle. Every function here
+// that passes a handle to C keeps its owner alive until the call has
+// returned (runtime.KeepAlive after the call); internal/build's
+// TestKeepAlive checks it over the project's cgo packages and gotch.
+
+// WithHandles calls f with a C array (for C code that takes void **) of
 // the torch::Tensor pointers of the groups' tensors, one group after the
-// other, and a function that frees it. No tensors: a nil array.
-func Handles(groups ...[]*ts.Tensor) (unsafe.Pointer, func()) {
+// other, and frees the array when f returns; the tensors stay alive until
+// then. No tensors: f gets nil.
+//
+// The array is C memory filled as integers: a store through a pointer
+// type into malloc'd memory runs Go's write barrier on the slot's old
+// contents, malloc's leftover garbage, and the runtime aborts with "found
+// bad pointer in Go heap" when that garbage looks like a pointer into a
+// freed span (golang/go#19928).
+func WithHandles(f func(arr *unsafe.Pointer) error, groups ...[]*ts.Tensor) error {
+	defer runtime.KeepAlive(groups)
 	n := 0
 	for _, g := range groups {
 		n += len(g)
 	}
 	if n == 0 {
-		return nil, func() {}
+		return f(nil)
 	}
 	p := C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof(uintptr(0))))
-	arr := unsafe.Slice((*unsafe.Pointer)(p), n)
+	if p == nil {
+		return errors.New("tch: out of memory for a handle array")
+	}
+	defer C.free(p)
+	slots := unsafe.Slice((*uintptr)(p), n)
 	i := 0
 	for _, g := range groups {
 		for _, x := range g {
-			arr[i] = x.Ctensor()
+			slots[i] = uintptr(x.Ctensor())
 			i++
 		}
 	}
-	return p, func() { C.free(p) }
+	return f((*unsafe.Pointer)(p))
+}
+
+// handle is t's C handle, or nil for a nil t (an absent optional tensor).
+// The caller keeps t alive across the C call that takes it.
+func handle(t *ts.Tensor) unsafe.Pointer {
+	if t == nil {
+		return nil
+	}
+	return t.Ctensor()
 }
 
 // cError turns the error message an nmt C entry point returns (NULL: no

@@ -4,6 +4,7 @@ package tch
 import "C"
 
 import (
+	"runtime"
 	"unsafe"
 
 	"github.com/sugarme/gotch/ts"
@@ -14,7 +15,9 @@ import (
 // log-softmax(x).
 func RowLogSumExp(x *ts.Tensor) ([]float32, error) {
 	var out unsafe.Pointer
-	if err := cError(C.nmt_row_logsumexp(x.Ctensor(), &out)); err != nil {
+	err := cError(C.nmt_row_logsumexp(x.Ctensor(), &out))
+	runtime.KeepAlive(x)
+	if err != nil {
 		return nil, err
 	}
 	t := ts.FromCtensor(out)
@@ -29,7 +32,9 @@ func RowLogSumExp(x *ts.Tensor) ([]float32, error) {
 // [N*k]; equal values come in column order (csrc/nmt_decode.cpp).
 func RowTopK(x *ts.Tensor, k int) ([]float32, []int64, error) {
 	var vp, ip unsafe.Pointer
-	if err := cError(C.nmt_row_topk(x.Ctensor(), C.int64_t(k), &vp, &ip)); err != nil {
+	err := cError(C.nmt_row_topk(x.Ctensor(), C.int64_t(k), &vp, &ip))
+	runtime.KeepAlive(x)
+	if err != nil {
 		return nil, nil, err
 	}
 	vt, it := ts.FromCtensor(vp), ts.FromCtensor(ip)
@@ -66,13 +71,8 @@ type Attend struct {
 // multiple of 8 up to 256. Returns the context [R, H, dh] in the current
 // scope.
 func AttendOne(q, keys, vals *ts.Tensor, a Attend) (*ts.Tensor, error) {
-	var m, sl, out unsafe.Pointer
-	if a.Mask != nil {
-		m = a.Mask.Ctensor()
-	}
-	if a.Slots != nil {
-		sl = a.Slots.Ctensor()
-	}
+	var out unsafe.Pointer
+	mask, slots := a.Mask, a.Slots
 	scale, group := a.Scale, a.Group
 	if scale == 0 {
 		scale = 1
@@ -80,7 +80,13 @@ func AttendOne(q, keys, vals *ts.Tensor, a Attend) (*ts.Tensor, error) {
 	if group == 0 {
 		group = 1
 	}
-	if err := cError(C.nmt_attend_one(q.Ctensor(), keys.Ctensor(), vals.Ctensor(), m, C.int64_t(group), sl, C.double(scale), &out)); err != nil {
+	err := cError(C.nmt_attend_one(q.Ctensor(), keys.Ctensor(), vals.Ctensor(), handle(mask), C.int64_t(group), handle(slots), C.double(scale), &out))
+	runtime.KeepAlive(q)
+	runtime.KeepAlive(keys)
+	runtime.KeepAlive(vals)
+	runtime.KeepAlive(mask)
+	runtime.KeepAlive(slots)
+	if err != nil {
 		return nil, err
 	}
 	return ts.FromCtensor(out), nil
@@ -93,7 +99,12 @@ func AttendOne(q, keys, vals *ts.Tensor, a Attend) (*ts.Tensor, error) {
 // autograd. Returns a new tensor in the current scope.
 func AddLayerNorm(x, y *ts.Tensor, alpha float64, w, b *ts.Tensor, eps float64) (*ts.Tensor, error) {
 	var out unsafe.Pointer
-	if err := cError(C.nmt_add_layer_norm(x.Ctensor(), y.Ctensor(), C.double(alpha), w.Ctensor(), b.Ctensor(), C.double(eps), &out)); err != nil {
+	err := cError(C.nmt_add_layer_norm(x.Ctensor(), y.Ctensor(), C.double(alpha), w.Ctensor(), b.Ctensor(), C.double(eps), &out))
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(y)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(b)
+	if err != nil {
 		return nil, err
 	}
 	return ts.FromCtensor(out), nil

@@ -77,11 +77,12 @@ func GEMM() (engine, why string) { return gemmEngine, gemmWhy }
 // float32 tensors (csrc/nmt_gemm.cpp) and libtorch's linear otherwise.
 // The result is in the current scope.
 func Linear(x, w, b *ts.Tensor) (*ts.Tensor, error) {
-	var bp, out unsafe.Pointer
-	if b != nil {
-		bp = b.Ctensor()
-	}
-	if err := cError(C.nmt_linear(x.Ctensor(), w.Ctensor(), bp, &out)); err != nil {
+	var out unsafe.Pointer
+	err := cError(C.nmt_linear(x.Ctensor(), w.Ctensor(), handle(b), &out))
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(w)
+	runtime.KeepAlive(b)
+	if err != nil {
 		return nil, err
 	}
 	return ts.FromCtensor(out), nil
@@ -100,7 +101,7 @@ func MustLinear(x, w, b *ts.Tensor) *ts.Tensor {
 // each product then skips packing it, 10-25% of the time of a decoding
 // step's products. It holds the weight, and costs its size in memory
 // again. Free it when done; a garbage-collected Packed frees itself.
-type Packed struct{ p unsafe.Pointer }
+type Packed struct{ cpack unsafe.Pointer }
 
 // Pack packs w [N, K] (CPU float32) for LinearPacked, or returns nil when
 // Linear does not run on oneDNN or oneDNN's pack API is missing (libdnnl
@@ -110,7 +111,9 @@ func Pack(w *ts.Tensor) (*Packed, error) {
 		return nil, nil
 	}
 	var out unsafe.Pointer
-	if err := cError(C.nmt_pack_weight(w.Ctensor(), &out)); err != nil {
+	err := cError(C.nmt_pack_weight(w.Ctensor(), &out))
+	runtime.KeepAlive(w)
+	if err != nil {
 		return nil, err
 	}
 	p := &Packed{out}
@@ -120,29 +123,34 @@ func Pack(w *ts.Tensor) (*Packed, error) {
 
 // Free releases the packed weight (and its reference to the weight).
 func (p *Packed) Free() {
-	if p != nil && p.p != nil {
-		C.nmt_pack_free(p.p)
-		p.p = nil
+	defer runtime.KeepAlive(p) // the finalizer must not free it meanwhile
+	if p != nil && p.cpack != nil {
+		C.nmt_pack_free(p.cpack)
+		p.cpack = nil
 	}
 }
 
 // Stale reports whether the weight changed (in place) since it was packed.
-func (p *Packed) Stale() bool { return C.nmt_pack_stale(p.p) == 1 }
+func (p *Packed) Stale() bool {
+	stale := C.nmt_pack_stale(p.cpack) == 1
+	runtime.KeepAlive(p)
+	return stale
+}
 
 // LinearPacked is Linear(x, w, b) for the weight p packed, without
 // autograd; where a gradient is wanted, or w changed since it was packed,
 // it is Linear itself.
 func LinearPacked(x *ts.Tensor, p *Packed, b *ts.Tensor) (*ts.Tensor, error) {
-	if p.p == nil {
+	if p.cpack == nil {
 		return nil, fmt.Errorf("tch: LinearPacked with a freed weight")
 	}
-	var bp, out unsafe.Pointer
-	if b != nil {
-		bp = b.Ctensor()
-	}
-	if err := cError(C.nmt_linear_packed(x.Ctensor(), p.p, bp, &out)); err != nil {
+	var out unsafe.Pointer
+	err := cError(C.nmt_linear_packed(x.Ctensor(), p.cpack, handle(b), &out))
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(p)
+	runtime.KeepAlive(b)
+	if err != nil {
 		return nil, err
 	}
-	runtime.KeepAlive(p)
 	return ts.FromCtensor(out), nil
 }

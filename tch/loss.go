@@ -4,6 +4,7 @@ package tch
 import "C"
 
 import (
+	"runtime"
 	"unsafe"
 
 	"github.com/sugarme/gotch/ts"
@@ -18,7 +19,10 @@ import (
 // with it to float rounding.
 func FusedLabelSmoothedCE(logits, target *ts.Tensor, eps float64, pad int64) (loss, nll *ts.Tensor, err error) {
 	var l, n unsafe.Pointer
-	if err := cError(C.nmt_label_smoothed_ce(logits.Ctensor(), target.Ctensor(), C.double(eps), C.int64_t(pad), &l, &n)); err != nil {
+	err = cError(C.nmt_label_smoothed_ce(logits.Ctensor(), target.Ctensor(), C.double(eps), C.int64_t(pad), &l, &n))
+	runtime.KeepAlive(logits)
+	runtime.KeepAlive(target)
+	if err != nil {
 		return nil, nil, err
 	}
 	return ts.FromCtensor(l), ts.FromCtensor(n), nil

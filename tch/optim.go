@@ -28,11 +28,11 @@ func FusedAdamStep(params, grads, m, v []*ts.Tensor, b1, b2, eps, decay, stepSiz
 	if n == 0 {
 		return nil
 	}
-	arr, free := Handles(params, grads, m, v)
-	defer free()
-	ptrs := unsafe.Slice((*unsafe.Pointer)(arr), 4*n)
-	return cError(C.nmt_adam_step(&ptrs[0], &ptrs[n], &ptrs[2*n], &ptrs[3*n], C.int64_t(n),
-		C.double(b1), C.double(b2), C.double(eps), C.double(decay), C.double(stepSize)))
+	return WithHandles(func(arr *unsafe.Pointer) error {
+		ptrs := unsafe.Slice(arr, 4*n)
+		return cError(C.nmt_adam_step(&ptrs[0], &ptrs[n], &ptrs[2*n], &ptrs[3*n], C.int64_t(n),
+			C.double(b1), C.double(b2), C.double(eps), C.double(decay), C.double(stepSize)))
+	}, params, grads, m, v)
 }
 
 // ClearGrads drops the gradients of params (PyTorch's
@@ -42,7 +42,8 @@ func ClearGrads(params []*ts.Tensor) {
 	if len(params) == 0 {
 		return
 	}
-	arr, free := Handles(params)
-	defer free()
-	C.nmt_clear_grads((*unsafe.Pointer)(arr), C.int64_t(len(params)))
+	WithHandles(func(arr *unsafe.Pointer) error {
+		C.nmt_clear_grads(arr, C.int64_t(len(params)))
+		return nil
+	}, params)
 }

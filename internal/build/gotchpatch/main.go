@@ -21,8 +21,15 @@
 //     GradSetEnabled returns, the device and the CUDA device count came back
 //     as garbage (which is why upstream NoGrad switched gradients on at
 //     exit instead of restoring them). They are now plain conversions.
+//  6. keep-alive: every function of package ts that passes a tensor's or
+//     scalar's C handle to libtorch keeps the Go object alive until the
+//     call has returned (runtime.KeepAlive; package
+//     internal/build/keepalive says where). Without it the object's
+//     finalizer could free the C object while libtorch used it.
 //
-// Usage: gotchpatch DIR   (DIR is the gotch copy; idempotent)
+// Usage: gotchpatch DIR   (DIR is the gotch copy; rules 1-5; idempotent)
+//
+//	gotchpatch -keepalive DIR   (rule 6, after the diffs; idempotent)
 package main
 
 import (
@@ -31,14 +38,22 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/fixup-nmt/nmt/internal/build/keepalive"
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: gotchpatch GOTCH_DIR")
+	var err error
+	switch {
+	case len(os.Args) == 2:
+		err = run(os.Args[1])
+	case len(os.Args) == 3 && os.Args[1] == "-keepalive":
+		err = keepAlive(os.Args[2])
+	default:
+		fmt.Fprintln(os.Stderr, "usage: gotchpatch GOTCH_DIR | gotchpatch -keepalive GOTCH_DIR")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1]); err != nil {
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "gotchpatch: %v\n", err)
 		os.Exit(1)
 	}
@@ -74,6 +89,34 @@ func run(dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "ts", "nmt_patch.go"), []byte(helpers), 0o644)
+}
+
+// keepAlive applies rule 6 to package ts. Setup runs it last, after nmt's
+// diffs, which add code of their own to ts.
+func keepAlive(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "ts", "*.go"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		out, n, err := keepalive.Fix(f, src, keepalive.Gotch)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			if err := os.WriteFile(f, out, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func rewrite(path string) error {
