@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=$PWD/bin:$PATH
 # The pure-Go layers must build and pass without cgo (no libtorch).
-pure=$(go list ./... | grep -E '/(text|bpe|eval/bleu|data)(/|$)|/cmd/nmt$' || true)
+pure=$(go list ./... | grep -E '/(text|bpe|spm|eval/bleu|data)(/|$)|/cmd/nmt$' || true)
 CGO_ENABLED=0 go vet $pure
 CGO_ENABLED=0 go test -count=1 $pure
 # Everything else (torch packages) with cgo.

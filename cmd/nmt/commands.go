@@ -12,7 +12,7 @@ func commands() []*cli.Command {
 		torchCommand("translate", "translate text with trained checkpoints (beam search, n-best, BLEU on a prepared split)"),
 		torchCommand("study", "run a study: `nmt study depth` trains post-LN, pre-LN, no norm, fixup, t-fixup, deepnorm, rezero at depths 6..96 and plots"),
 		prepareCommand(), corpusCommand(), bpeCommand(),
-		tokenizeCommand(), detokenizeCommand(), normalizePunctCommand(), splitSentencesCommand(),
+		tokenizeCommand(), detokenizeCommand(), normalizePunctCommand(), splitSentencesCommand(), spmCommand(),
 		bleuCommand(),
 	}
 }

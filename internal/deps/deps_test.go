@@ -18,24 +18,25 @@ const module = "github.com/fixup-nmt/nmt/"
 var allowed = map[string][]string{
 	"text":          {},
 	"bpe":           {"text"},
+	"spm":           {},
 	"eval/bleu":     {},
 	"data":          {"text", "bpe"},
-	"data/...":      {"data", "data/prep", "text", "bpe"},
+	"data/...":      {"data", "data/prep", "text", "bpe", "spm"},
 	"tch":           {},
 	"dist":          {"tch"},
 	"transformer":   {"tch"},
 	"fixup":         {"transformer", "tch"},
-	"decode":        {"transformer", "tch", "text", "bpe", "data", "data/prep", "eval/bleu"},
-	"train":         {"transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu"},
-	"translate":     {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu"},
-	"study":         {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu"},
-	"cmd/nmt":       {"text", "bpe", "eval/bleu", "data", "data/..."},
+	"decode":        {"transformer", "tch", "text", "bpe", "data", "data/prep", "eval/bleu", "spm"},
+	"train":         {"transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm"},
+	"translate":     {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm"},
+	"study":         {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu", "spm"},
+	"cmd/nmt":       {"text", "bpe", "spm", "eval/bleu", "data", "data/..."},
 	"cmd/nmt-torch": {"*"},
 	"internal/...":  {"*"},
 }
 
 // pureGo lists the layers that must never link libtorch.
-var pureGo = []string{"text", "bpe", "eval/bleu", "data", "data/...", "cmd/nmt"}
+var pureGo = []string{"text", "bpe", "spm", "eval/bleu", "data", "data/...", "cmd/nmt"}
 
 type pkg struct {
 	ImportPath string
