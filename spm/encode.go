@@ -1,7 +1,6 @@
 package spm
 
 import (
-	"container/heap"
 	"fmt"
 	"strconv"
 	"strings"
@@ -142,13 +141,46 @@ type bpePair struct {
 // bpeAgenda is a max-heap by score, then by leftmost position.
 type bpeAgenda []bpePair
 
-func (a bpeAgenda) Len() int { return len(a) }
-func (a bpeAgenda) Less(i, j int) bool {
+func (a bpeAgenda) before(i, j int) bool {
 	return a[i].score > a[j].score || a[i].score == a[j].score && a[i].left < a[j].left
 }
-func (a bpeAgenda) Swap(i, j int) { a[i], a[j] = a[j], a[i] }
-func (a *bpeAgenda) Push(x any)   { *a = append(*a, x.(bpePair)) }
-func (a *bpeAgenda) Pop() any     { o := *a; x := o[len(o)-1]; *a = o[:len(o)-1]; return x }
+
+func (a *bpeAgenda) push(p bpePair) {
+	*a = append(*a, p)
+	h := *a
+	for i := len(h) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !h.before(i, parent) {
+			break
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (a *bpeAgenda) pop() bpePair {
+	h := *a
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	for i := 0; ; {
+		l, r, best := 2*i+1, 2*i+2, i
+		if l < len(h) && h.before(l, best) {
+			best = l
+		}
+		if r < len(h) && h.before(r, best) {
+			best = r
+		}
+		if best == i {
+			break
+		}
+		h[i], h[best] = h[best], h[i]
+		i = best
+	}
+	*a = h
+	return top
+}
 
 // encodeBPE is bpe_model.cc's Encode: start from characters (user-defined
 // symbols whole and frozen), merge the adjacent pair whose union is the
@@ -170,8 +202,8 @@ func (m *Model) encodeBPE(s string) []token {
 		i += l
 	}
 	syms[len(syms)-1].next = -1
-	revMerge := map[string][2]string{}
-	var agenda bpeAgenda
+	var revMerge map[string][2]string
+	agenda := make(bpeAgenda, 0, len(syms))
 	add := func(l, r int) {
 		if l < 0 || r < 0 || syms[l].frozen || syms[r].frozen {
 			return
@@ -181,16 +213,19 @@ func (m *Model) encodeBPE(s string) []token {
 		if !ok {
 			return
 		}
-		heap.Push(&agenda, bpePair{l, r, m.pieces[id].Score, len(piece)})
+		agenda.push(bpePair{l, r, m.pieces[id].Score, len(piece)})
 		if m.pieces[id].Type == Unused {
+			if revMerge == nil {
+				revMerge = map[string][2]string{}
+			}
 			revMerge[piece] = [2]string{s[syms[l].start:syms[l].end], s[syms[r].start:syms[r].end]}
 		}
 	}
 	for i := 1; i < len(syms); i++ {
 		add(i-1, i)
 	}
-	for agenda.Len() > 0 {
-		top := heap.Pop(&agenda).(bpePair)
+	for len(agenda) > 0 {
+		top := agenda.pop()
 		l, r := &syms[top.left], &syms[top.right]
 		if l.start == l.end || r.start == r.end || (l.end-l.start)+(r.end-r.start) != top.size {
 			continue

@@ -15,7 +15,7 @@ const spaceSymbol = "\u2581" // ▁
 type normalizer struct {
 	charsmap          []byte
 	array             []uint32 // Darts-clone units
-	replacements      []byte   // NUL-terminated rewrite targets
+	replacements      string   // NUL-terminated rewrite targets
 	user              []string // user-defined symbols, passed through
 	addDummyPrefix    bool
 	removeExtraSpaces bool
@@ -39,7 +39,7 @@ func (n *normalizer) init(user []string) error {
 	for i := range n.array {
 		n.array[i] = binary.LittleEndian.Uint32(rest[4*i:])
 	}
-	n.replacements = rest[size:]
+	n.replacements = string(rest[size:])
 	return nil
 }
 
@@ -78,11 +78,14 @@ func (n *normalizer) prefix(s string) (string, int) {
 		return s[:l], l
 	}
 	if l, v := n.longestRule(s); l > 0 {
+		if int(v) > len(n.replacements) {
+			return "", l // a corrupt map: the rule deletes
+		}
 		r := n.replacements[v:]
-		if end := strings.IndexByte(string(r), 0); end >= 0 {
+		if end := strings.IndexByte(r, 0); end >= 0 {
 			r = r[:end]
 		}
-		return string(r), l
+		return r, l
 	}
 	r, size := utf8.DecodeRuneInString(s)
 	if r == utf8.RuneError && size <= 1 {
