@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,6 +64,9 @@ func prepareTextCommand() *cli.Command {
 		&cli.BoolFlag{Name: "lowercase", Usage: "lowercase after tokenizing"},
 		&cli.IntFlag{Name: "bpe-merges", Value: 10000, Usage: "joint BPE merges learned on train (0: no BPE)"},
 		&cli.IntFlag{Name: "bpe-min-frequency", Value: 2, Usage: "subword-nmt --min-frequency"},
+		&cli.StringFlag{Name: "spm", Usage: "segment both sides with the SentencePiece `MODEL` instead of the Moses tokenizer and BPE"},
+		&cli.StringFlag{Name: "spm-src", Usage: "SentencePiece `MODEL` of the source side (with --spm-tgt)"},
+		&cli.StringFlag{Name: "spm-tgt", Usage: "SentencePiece `MODEL` of the target side"},
 		&cli.IntFlag{Name: "clean-max", Usage: "drop training pairs with more tokens than this, as clean-corpus-n.perl (0: no cleaning)"},
 		&cli.IntFlag{Name: "clean-min", Value: 1, Usage: "with --clean-max: fewest tokens"},
 		&cli.Float64Flag{Name: "clean-ratio", Value: 1.5, Usage: "with --clean-max: longest/shortest side at most this"},
@@ -73,7 +77,7 @@ func prepareTextCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "text",
 		Usage:     "prepare any parallel corpus given as line-aligned files",
-		UsageText: "nmt prepare text --train-src F --train-tgt F [--valid-src F --valid-tgt F | --valid-every N | --valid-size N] [--test-src F --test-tgt F | --test-size N] --src-lang de --tgt-lang en [--lowercase] [--bpe-merges N] --out DIR",
+		UsageText: "nmt prepare text --train-src F --train-tgt F [--valid-src F --valid-tgt F | --valid-every N | --valid-size N] [--test-src F --test-tgt F | --test-size N] --src-lang de --tgt-lang en [--lowercase] [--bpe-merges N | --spm MODEL | --spm-src M --spm-tgt M] --out DIR",
 		Flags:     append(flags, commonPrepareFlags()...),
 		Action: func(c *cli.Context) error {
 			st := prep.Settings{
@@ -89,6 +93,16 @@ func prepareTextCommand() *cli.Command {
 			if st.ValidSize == 0 && st.TestSize == 0 {
 				st.SplitSeed = 0
 			}
+			spmSrc, spmTgt, err := spmFlags(c)
+			if err != nil {
+				return err
+			}
+			if spmSrc != "" {
+				if st.SPM, err = prep.SPMFiles(spmSrc, spmTgt, st.SrcLang, st.TgtLang); err != nil {
+					return err
+				}
+				st.Tokenize, st.Merges, st.MinFrequency = false, 0, 0
+			}
 			if m := c.Int("clean-max"); m > 0 {
 				st.Clean = &data.CleanConfig{Min: c.Int("clean-min"), Max: m, Ratio: c.Float64("clean-ratio"), MaxWordLength: 1000}
 				st.CleanStage = "tok"
@@ -102,7 +116,8 @@ func prepareTextCommand() *cli.Command {
 				return err
 			}
 			rep, err := prep.Run(prep.Config{Settings: st, Out: c.String("out"), Inputs: in,
-				Workers: c.Int("workers"), Progress: progressOut(c), Force: c.Bool("force"), Version: version})
+				Workers: c.Int("workers"), Progress: progressOut(c), Force: c.Bool("force"), Version: version,
+				SPMSrc: spmSrc, SPMTgt: spmTgt})
 			if err != nil {
 				return err
 			}
@@ -110,6 +125,30 @@ func prepareTextCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// spmFlags resolves --spm (joint) and --spm-src/--spm-tgt; SentencePiece
+// replaces the Moses tokenizer and BPE, so --bpe-merges, --no-tokenize,
+// --aggressive and --no-escape may not come with them.
+func spmFlags(c *cli.Context) (src, tgt string, err error) {
+	joint, s, t := c.String("spm"), c.String("spm-src"), c.String("spm-tgt")
+	switch {
+	case joint != "" && (s != "" || t != ""):
+		return "", "", errors.New("give --spm MODEL or --spm-src and --spm-tgt, not both")
+	case (s == "") != (t == ""):
+		return "", "", errors.New("--spm-src and --spm-tgt go together")
+	case joint == "" && s == "":
+		return "", "", nil
+	}
+	for _, f := range []string{"bpe-merges", "bpe-min-frequency", "no-tokenize", "aggressive", "no-escape"} {
+		if c.IsSet(f) {
+			return "", "", fmt.Errorf("--%s does not apply with SentencePiece (it replaces the Moses tokenizer and BPE)", f)
+		}
+	}
+	if joint != "" {
+		return joint, joint, nil
+	}
+	return s, t, nil
 }
 
 func prepareIWSLTCommand() *cli.Command {

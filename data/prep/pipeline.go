@@ -34,6 +34,9 @@ type Config struct {
 	Force    bool // replace an existing prepared directory
 	Version  string
 	Notes    []string
+	// SPMSrc and SPMTgt are the SentencePiece model files to segment
+	// with when Settings.SPM is set (the same file for a joint model).
+	SPMSrc, SPMTgt string
 }
 
 const chunkPairs = 4096
@@ -78,7 +81,7 @@ func Run(cfg Config) (*Report, error) {
 		Inputs: map[string][]string{}, RawPairs: map[string]int{}, Dropped: map[string]map[string]int{},
 		Splits: map[string]SplitStats{}, DictSizes: map[string]int{},
 	}}
-	steps := []func() error{p.extract, p.bpe, p.dictionaries, p.binarize, p.install}
+	steps := []func() error{p.extract, p.bpe, p.sentencePiece, p.dictionaries, p.binarize, p.install}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -111,7 +114,7 @@ func (p *pipeline) path(split, stage, lang string) string {
 	return StagePath(p.work, split, stage, lang)
 }
 
-// StagePath is the text file of one split, stage ("raw", "tok", "bpe")
+// StagePath is the text file of one split, stage ("raw", "tok", "bpe", "spm")
 // and language in a prepared directory: DIR/SPLIT.STAGE.LANG.
 func StagePath(dir, split, stage, lang string) string {
 	return filepath.Join(dir, split+"."+stage+"."+lang)
@@ -119,7 +122,10 @@ func StagePath(dir, split, stage, lang string) string {
 
 // finalStage is the text that is binarized.
 func (p *pipeline) finalStage() string {
-	if p.cfg.Merges > 0 {
+	switch {
+	case p.cfg.SPM != nil:
+		return "spm"
+	case p.cfg.Merges > 0:
 		return "bpe"
 	}
 	return "tok"
@@ -161,7 +167,8 @@ func (p *pipeline) install() error {
 
 // isOutput reports whether name is a file that Run writes.
 func isOutput(name string) bool {
-	if name == "codes" || (strings.HasPrefix(name, "dict.") && strings.HasSuffix(name, ".txt")) {
+	if name == "codes" || (strings.HasPrefix(name, "dict.") && strings.HasSuffix(name, ".txt")) ||
+		(strings.HasPrefix(name, "spm.") && strings.HasSuffix(name, ".model")) {
 		return true
 	}
 	for _, split := range []string{"train.", "valid.", "test."} {

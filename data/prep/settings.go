@@ -48,8 +48,34 @@ type Settings struct {
 	Merges       int `json:"bpe_merges"`
 	MinFrequency int `json:"bpe_min_frequency"`
 
+	// SPM, when set, segments both sides with SentencePiece models (copied
+	// into the prepared directory) instead of Moses tokenization and BPE,
+	// as fairseq's SentencePiece recipes do; Tokenize and Merges are then
+	// off.
+	SPM *SPMSettings `json:"spm,omitempty"`
+
 	JoinedDictionary bool            `json:"joined_dictionary"`
 	Dict             data.DictConfig `json:"dictionary"`
+}
+
+// SPMSettings name the SentencePiece models of a prepared directory: file
+// names inside it ("spm.model" for one joint model, "spm.de.model" and
+// "spm.en.model" for one per side) and the model type.
+type SPMSettings struct {
+	SrcModel string `json:"src_model"`
+	TgtModel string `json:"tgt_model"`
+	Kind     string `json:"kind"` // "unigram" or "bpe"
+}
+
+// SPMModel returns the file name of lang's SentencePiece model.
+func (s Settings) SPMModel(lang string) string {
+	if s.SPM == nil {
+		return ""
+	}
+	if lang == s.TgtLang {
+		return s.SPM.TgtModel
+	}
+	return s.SPM.SrcModel
 }
 
 // Validate reports settings that cannot run.
@@ -63,6 +89,10 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("prep: want valid-size >= 0, test-size >= 0 and not both valid-size and valid-every, got %d, %d, %d", s.ValidSize, s.TestSize, s.ValidEvery)
 	case s.Clean != nil && s.CleanStage != "tok" && s.CleanStage != "bpe":
 		return fmt.Errorf("prep: want clean stage \"tok\" or \"bpe\", got %q", s.CleanStage)
+	case s.SPM != nil && s.Clean != nil && s.CleanStage != "tok":
+		return fmt.Errorf("prep: with spm, cleaning runs on the text before segmentation: want clean stage \"tok\", got %q", s.CleanStage)
+	case s.SPM != nil && (s.Tokenize || s.Merges > 0):
+		return fmt.Errorf("prep: SentencePiece replaces Moses tokenization and BPE: want neither with spm, got tokenize %v and %d merges", s.Tokenize, s.Merges)
 	}
 	if s.Clean != nil {
 		return s.Clean.Validate()
