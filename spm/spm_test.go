@@ -1,15 +1,13 @@
 package spm
 
 import (
-	"archive/tar"
-	"compress/gzip"
-	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 // testdata/spm.tar.gz holds four models made with SentencePiece 0.1.97's
@@ -25,37 +23,7 @@ var (
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	fixOnce.Do(func() {
-		fixFiles = map[string][]byte{}
-		f, err := os.Open(filepath.Join("testdata", "spm.tar.gz"))
-		if err != nil {
-			fixErr = err
-			return
-		}
-		defer f.Close()
-		z, err := gzip.NewReader(f)
-		if err != nil {
-			fixErr = err
-			return
-		}
-		tr := tar.NewReader(z)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				fixErr = err
-				return
-			}
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				fixErr = err
-				return
-			}
-			fixFiles[h.Name] = b
-		}
-	})
+	fixOnce.Do(func() { fixFiles, fixErr = testfix.TarGz(filepath.Join("testdata", "spm.tar.gz")) })
 	if fixErr != nil {
 		t.Fatal(fixErr)
 	}

@@ -43,10 +43,17 @@ func checkGolden(t *testing.T, in, golden string, f func(string) string) {
 	if err != nil {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
-	if got == string(want) {
+	firstDiff(t, path, got, string(want))
+}
+
+// firstDiff reports the first line where got and want differ, naming the
+// expected file and line.
+func firstDiff(t *testing.T, path, got, want string) {
+	t.Helper()
+	if got == want {
 		return
 	}
-	gotL, wantL := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	gotL, wantL := strings.Split(got, "\n"), strings.Split(want, "\n")
 	for i := 0; i < len(gotL) || i < len(wantL); i++ {
 		var g, w string
 		if i < len(gotL) {

@@ -1,14 +1,12 @@
 package text
 
 import (
-	"archive/tar"
-	"compress/gzip"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 // The fixtures in testdata/moses were made with Moses' tokenizer.perl and
@@ -43,31 +41,15 @@ func mosesFixture(t *testing.T, name string) []string {
 }
 
 func readTarGz(path string) (map[string][]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
+	raw, err := testfix.TarGz(path)
 	if err != nil {
 		return nil, err
 	}
 	files := map[string][]string{}
-	tr := tar.NewReader(z)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return files, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, err
-		}
-		files[h.Name] = splitFileLines(string(b))
+	for name, b := range raw {
+		files[name] = splitFileLines(string(b))
 	}
+	return files, nil
 }
 
 // splitFileLines splits at "\n" only; a final "\n" ends the last line.

@@ -57,29 +57,20 @@ var (
 // rangeClass writes a range table as the inside of a [...] class.
 func rangeClass(t *unicode.RangeTable) string {
 	var b strings.Builder
-	for _, r := range t.R16 {
-		for lo := rune(r.Lo); lo <= rune(r.Hi); lo += rune(r.Stride) {
-			hi := lo
-			if r.Stride == 1 {
-				hi = rune(r.Hi)
-			}
+	add := func(lo, hi, stride uint32) {
+		if stride == 1 {
 			fmt.Fprintf(&b, `\x{%X}-\x{%X}`, lo, hi)
-			if r.Stride == 1 {
-				break
-			}
+			return
+		}
+		for c := lo; c <= hi; c += stride {
+			fmt.Fprintf(&b, `\x{%X}`, c)
 		}
 	}
+	for _, r := range t.R16 {
+		add(uint32(r.Lo), uint32(r.Hi), uint32(r.Stride))
+	}
 	for _, r := range t.R32 {
-		for lo := rune(r.Lo); lo <= rune(r.Hi); lo += rune(r.Stride) {
-			hi := lo
-			if r.Stride == 1 {
-				hi = rune(r.Hi)
-			}
-			fmt.Fprintf(&b, `\x{%X}-\x{%X}`, lo, hi)
-			if r.Stride == 1 {
-				break
-			}
-		}
+		add(r.Lo, r.Hi, r.Stride)
 	}
 	return b.String()
 }

@@ -26,19 +26,7 @@ func checkSplitDocument(t *testing.T, in, want, lang string, opt SplitterOptions
 	if err := NewSplitter(lang, opt).SplitDocument(bytes.NewReader(src), &out, dopt); err != nil {
 		t.Fatal(err)
 	}
-	got, wantL := strings.Split(out.String(), "\n"), strings.Split(string(exp), "\n")
-	for i := 0; i < len(got) || i < len(wantL); i++ {
-		var g, w string
-		if i < len(got) {
-			g = got[i]
-		}
-		if i < len(wantL) {
-			w = wantL[i]
-		}
-		if g != w {
-			t.Fatalf("%s:%d:\n got %q\nwant %q", want, i+1, g, w)
-		}
-	}
+	firstDiff(t, want, out.String(), string(exp))
 }
 
 // TestSplitSentencesMoses: split-sentences.perl -l L on a document with

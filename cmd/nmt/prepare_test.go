@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 // TestPrepareSynthCLI is the quickstart's data path: generate the synth
@@ -49,7 +50,7 @@ func TestPrepareSynthCLI(t *testing.T) {
 func TestPrepareSPMCLI(t *testing.T) {
 	dir := t.TempDir()
 	corpus, out := filepath.Join(dir, "corpus"), filepath.Join(dir, "bin")
-	model := spmFixtureModel(t, "uni")
+	model := testfix.SPMModel(t, "uni")
 	run := func(args ...string) error { return newApp().Run(append([]string{"nmt"}, args...)) }
 	if err := run("corpus", "synth", "--out", corpus, "--train", "300", "--valid", "20", "--test", "20"); err != nil {
 		t.Fatal(err)

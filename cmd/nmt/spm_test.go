@@ -1,50 +1,15 @@
 package main
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
-// spmFixtureModel extracts a model of spm/testdata/spm.tar.gz into a
-// temporary directory and returns its path.
-func spmFixtureModel(t *testing.T, name string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "spm", "testdata", "spm.tar.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(z)
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			t.Fatalf("%s.model: %v", name, err)
-		}
-		if h.Name == name+".model" {
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(t.TempDir(), h.Name)
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return path
-		}
-	}
-}
-
 func TestSpmCommand(t *testing.T) {
-	model := spmFixtureModel(t, "bpe")
+	model := testfix.SPMModel(t, "bpe")
 	// spm_encode --model=bpe.model (byte fallback for the unseen Ж)
 	out, _ := runApp(t, "Paul hat nicht gearbeitet.\nЖ\n", "spm", "encode", "--model", model)
 	want := "▁ P au l ▁hat ▁n i cht ▁ge ar b e it et .\n▁ <0xD0> <0x96>\n"

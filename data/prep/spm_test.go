@@ -1,51 +1,14 @@
 package prep
 
 import (
-	"archive/tar"
-	"compress/gzip"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/internal/testfix"
 	"github.com/fixup-nmt/nmt/spm"
 )
-
-// spmModel extracts a model of spm/testdata/spm.tar.gz (trained on the
-// generated German-English corpus) into dir.
-func spmModel(t *testing.T, dir, name string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "spm", "testdata", "spm.tar.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(z)
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			t.Fatalf("%s.model: %v", name, err)
-		}
-		if h.Name != name+".model" {
-			continue
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, h.Name)
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-}
 
 // TestRunSPM: prepare with a joint SentencePiece model instead of Moses
 // and BPE: the spm stage is spm_encode's pieces, the dictionary is built
@@ -54,7 +17,7 @@ func spmModel(t *testing.T, dir, name string) string {
 func TestRunSPM(t *testing.T) {
 	dir := t.TempDir()
 	s, g := writeCorpus(t, dir, 40)
-	model := spmModel(t, dir, "uni")
+	model := testfix.SPMModel(t, "uni")
 	st := Settings{Recipe: "text", SrcLang: "de", TgtLang: "en", JoinedDictionary: true, Dict: data.DefaultDictConfig()}
 	sp, err := SPMFiles(model, model, "de", "en")
 	if err != nil {

@@ -61,12 +61,16 @@ func (c CHRFConfig) signature(nrefs string) Signature {
 	s.set("nc", strconv.Itoa(c.CharOrder))
 	s.set("nw", strconv.Itoa(c.WordOrder))
 	s.set("space", yesNo(c.Whitespace))
-	v := c.Version
-	if v == "" {
-		v = DefaultVersion
-	}
-	s.set("version", v)
+	s.set("version", versionOr(c.Version))
 	return s
+}
+
+// versionOr is v, or DefaultVersion when v is empty.
+func versionOr(v string) string {
+	if v == "" {
+		return DefaultVersion
+	}
+	return v
 }
 
 // CHRFStats are chrF's sufficient statistics: for each character order and

@@ -47,11 +47,7 @@ func (c TERConfig) signature(nrefs string) Signature {
 	s.set("norm", yesNo(c.Normalized))
 	s.set("punct", yesNo(!c.NoPunct))
 	s.set("asian", yesNo(c.AsianSupport))
-	v := c.Version
-	if v == "" {
-		v = DefaultVersion
-	}
-	s.set("version", v)
+	s.set("version", versionOr(c.Version))
 	return s
 }
 

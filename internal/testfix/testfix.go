@@ -1,0 +1,63 @@
+// Package testfix reads the test fixtures that several packages share:
+// gzipped tar archives of expected outputs, and the SentencePiece models
+// of spm/testdata. It is for tests only.
+package testfix
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// TarGz returns the files of a .tar.gz archive by name.
+func TarGz(path string) (map[string][]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	tr := tar.NewReader(z)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return files, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return nil, err
+		}
+		files[h.Name] = b
+	}
+}
+
+// SPMModel writes the model name ("uni", "bpe", "user", "bpeid") of
+// spm/testdata/spm.tar.gz into a temporary directory and returns its path.
+func SPMModel(t testing.TB, name string) string {
+	t.Helper()
+	_, self, _, _ := runtime.Caller(0)
+	files, err := TarGz(filepath.Join(filepath.Dir(self), "..", "..", "spm", "testdata", "spm.tar.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, ok := files[name+".model"]
+	if !ok {
+		t.Fatalf("no %s.model in spm/testdata/spm.tar.gz", name)
+	}
+	path := filepath.Join(t.TempDir(), name+".model")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
