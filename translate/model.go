@@ -16,6 +16,7 @@ import (
 	"github.com/fixup-nmt/nmt/data/prep"
 	"github.com/fixup-nmt/nmt/decode"
 	"github.com/fixup-nmt/nmt/fixup"
+	"github.com/fixup-nmt/nmt/spm"
 	"github.com/fixup-nmt/nmt/train"
 	"github.com/fixup-nmt/nmt/transformer"
 )
@@ -48,7 +49,8 @@ type checkpoint struct {
 	settings prep.Settings
 	srcDict  *data.Dictionary
 	tgtDict  *data.Dictionary
-	codes    *bpe.Codes // nil: no BPE
+	codes    *bpe.Codes    // nil: no BPE
+	spm      [2]*spm.Model // source and target SentencePiece models; nil: none
 }
 
 // Load reads checkpoints written by training (format train.FormatVersion)
@@ -86,6 +88,10 @@ func Load(paths []string, dev gotch.Device) (*Model, error) {
 	}
 	m.pre = a.settings.Preprocessor(a.settings.SrcLang, a.codes)
 	m.post = a.settings.Postprocessor(a.tgtDict)
+	if a.spm[0] != nil {
+		m.pre = a.settings.SPMPreprocessor(a.settings.SrcLang, a.spm[0])
+		m.post = a.settings.SPMPostprocessor(a.tgtDict, a.spm[1])
+	}
 	return m, nil
 }
 
@@ -180,6 +186,16 @@ func (c *checkpoint) readData(d train.DataFiles) error {
 	if c.settings.SrcLang == "" {
 		c.settings.SrcLang, c.settings.TgtLang = d.SourceLang, d.TargetLang
 	}
+	if c.settings.SPM != nil {
+		// Checkpoints carry prepare.json, the dictionaries and BPE codes
+		// but not SentencePiece models: those are read from the prepared
+		// directory the model was trained on.
+		for i, lang := range []string{c.settings.SrcLang, c.settings.TgtLang} {
+			if c.spm[i], err = c.settings.LoadSPM(d.Dir, lang); err != nil {
+				return fmt.Errorf("checkpoint %s: prepared with SentencePiece, whose model is read from the training data directory: %w", path, err)
+			}
+		}
+	}
 	if c.srcDict.Len() != c.cfg.SrcVocab || c.tgtDict.Len() != c.cfg.TgtVocab {
 		return fmt.Errorf("checkpoint %s: dictionaries of %d and %d symbols, model of %d and %d", path, c.srcDict.Len(), c.tgtDict.Len(), c.cfg.SrcVocab, c.cfg.TgtVocab)
 	}
@@ -214,6 +230,9 @@ func compatible(cs []*checkpoint) error {
 		}
 		if c.meta.Data.Codes != a.meta.Data.Codes {
 			return fmt.Errorf("ensemble: %s has other BPE codes than %s", c.path, a.path)
+		}
+		if (c.settings.SPM != nil || a.settings.SPM != nil) && c.meta.Data.Dir != a.meta.Data.Dir {
+			return fmt.Errorf("ensemble: %s was trained on %s, %s on %s: SentencePiece models must be the same", c.path, c.meta.Data.Dir, a.path, a.meta.Data.Dir)
 		}
 	}
 	return nil
