@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 // endOfWord marks the last symbol of a word. Version 0.2 codes attach it to
@@ -58,7 +60,7 @@ func (c *Codes) version() string {
 
 // Save writes c to path atomically: the file appears complete or not at all.
 func (c *Codes) Save(path string) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		_, err := c.WriteTo(w)
 		return err
 	})

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 // Special symbols and their fixed ids, as in fairseq's Dictionary.
@@ -226,7 +228,7 @@ func (d *Dictionary) WriteTo(w io.Writer) (int64, error) {
 
 // Save writes the dictionary to path atomically.
 func (d *Dictionary) Save(path string) error {
-	return WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		_, err := d.WriteTo(w)
 		return err
 	})

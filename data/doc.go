@@ -20,9 +20,9 @@
 //     seed+epoch; its IterState (epoch, position) resumes mid-epoch.
 //   - Collate, Batch (collate.go): padded []int64 slices: source left-padded,
 //     target right-padded, PrevOutput = EOS + target shifted right.
-//   - LineReader, AtomicFile (lines.go, atomic.go): line-numbered UTF-8
-//     input whose errors read "file:line: want ..., got ...", and outputs
-//     that appear only when complete.
+//   - LineReader (lines.go): line-numbered UTF-8 input whose errors read
+//     "file:line: want ..., got ...". Outputs are written through
+//     internal/atomicfile, so they appear only when complete.
 //   - Clean (clean.go): Moses clean-corpus-n.perl's rules.
 //
 // Preparation recipes live in subpackages: data/prep (the shared pipeline

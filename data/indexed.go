@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 // The binarized dataset format is fairseq's "mmap" indexed dataset
@@ -62,7 +64,7 @@ type IndexedWriter struct {
 	prefix string
 	code   byte
 	vocab  int
-	bin    *AtomicFile
+	bin    *atomicfile.File
 	sizes  []int32
 	buf    []byte
 	tokens int64
@@ -70,7 +72,7 @@ type IndexedWriter struct {
 
 // NewIndexedWriter starts a dataset for ids below vocabSize.
 func NewIndexedWriter(prefix string, vocabSize int) (*IndexedWriter, error) {
-	bin, err := CreateAtomic(prefix + ".bin")
+	bin, err := atomicfile.Create(prefix + ".bin")
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +112,7 @@ func (w *IndexedWriter) Close() error {
 	if err := w.bin.Commit(); err != nil {
 		return err
 	}
-	err := WriteFileAtomic(w.prefix+".idx", func(out io.Writer) error {
+	err := atomicfile.Write(w.prefix+".idx", func(out io.Writer) error {
 		b := make([]byte, 0, idxHeader)
 		b = append(b, idxMagic...)
 		b = binary.LittleEndian.AppendUint64(b, idxVersion)

@@ -3,7 +3,6 @@ package data
 import (
 	"bytes"
 	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,24 +49,5 @@ func TestOpenLinesGzip(t *testing.T) {
 	n, err := CountLines(path)
 	if err != nil || n != 2 {
 		t.Errorf("CountLines = %d, %v; want 2", n, err)
-	}
-}
-
-func TestAtomicFileAbort(t *testing.T) {
-	dir := t.TempDir()
-	a, err := CreateAtomic(filepath.Join(dir, "out.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.WriteString("half")
-	a.Abort()
-	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
-		t.Errorf("left behind %v", ents)
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "ok.txt"), func(w io.Writer) error { _, err := w.Write([]byte("x")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "ok.txt")); string(b) != "x" {
-		t.Errorf("ok.txt = %q", b)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 // Num is a measured float64 that JSON can hold when it is not finite:
@@ -111,7 +111,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return data.WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		_, err := w.Write(append(b, '\n'))
 		return err
 	})
@@ -135,7 +135,7 @@ func readRun(path string) (r *Result, ok bool, err error) {
 
 // writeResults writes res as a JSON array, one compact run per line.
 func writeResults(path string, res []*Result) error {
-	return data.WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		io.WriteString(w, "[\n")
 		for i, r := range res {
 			b, err := json.Marshal(r)

@@ -10,7 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 // Checkpoint file layout (little-endian), one file per checkpoint:
@@ -57,49 +58,19 @@ func (b Blob) Float32s() []float32 {
 	return out
 }
 
-// WriteCheckpoint writes path atomically: a temporary file in the same
-// directory, fsynced, renamed over path, directory fsynced. A crash at
-// any point leaves either the old file or the complete new one.
+// WriteCheckpoint writes path atomically (internal/atomicfile): a
+// temporary file under a unique name in the same directory, fsynced,
+// renamed over path, directory fsynced. A crash at any point leaves
+// either the old file or the complete new one.
 func WriteCheckpoint(path string, meta Meta, blobs []Blob) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := writeCheckpointTo(f, meta, blobs); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if crashBeforeRename != nil {
-		return crashBeforeRename(tmp)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	return syncDir(dir)
+	return atomicfile.Write(path, func(w io.Writer) error {
+		return writeCheckpointTo(w, meta, blobs)
+	})
 }
-
-// crashBeforeRename, set by tests, stops WriteCheckpoint after the
-// temporary file is written, as a crash would.
-var crashBeforeRename func(tmp string) error
 
 func writeCheckpointTo(w io.Writer, meta Meta, blobs []Blob) error {
 	h := sha256.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(w, h), 1<<20)
+	mw := io.MultiWriter(w, h)
 	hdr := Header{Meta: meta}
 	for _, b := range blobs {
 		b.TensorInfo.Bytes = int64(len(b.Data))
@@ -109,31 +80,17 @@ func writeCheckpointTo(w io.Writer, meta Meta, blobs []Blob) error {
 	if err != nil {
 		return err
 	}
-	bw.WriteString(ckptMagic)
-	binary.Write(bw, binary.LittleEndian, uint64(len(js)))
-	bw.Write(js)
+	head := binary.LittleEndian.AppendUint64([]byte(ckptMagic), uint64(len(js)))
+	if _, err := mw.Write(append(head, js...)); err != nil {
+		return err
+	}
 	for _, b := range blobs {
-		if _, err := bw.Write(b.Data); err != nil {
+		if _, err := mw.Write(b.Data); err != nil {
 			return err
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if _, err := w.Write(h.Sum(nil)); err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, ckptEnd)
+	_, err = w.Write(append(h.Sum(nil), ckptEnd...))
 	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // ErrCorrupt marks a checkpoint that is truncated or damaged.
@@ -217,37 +174,4 @@ func ReadCheckpoint(path string) (*Header, []Blob, error) {
 		}
 	}
 	return hdr, blobs, nil
-}
-
-// linkOrCopy makes dst an atomic replica of src (a hard link when the file
-// system allows, else a copy), replacing dst.
-func linkOrCopy(src, dst string) error {
-	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".link-tmp")
-	os.Remove(tmp)
-	if err := os.Link(src, tmp); err != nil {
-		in, err := os.Open(src)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.Create(tmp)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			os.Remove(tmp)
-			return err
-		}
-		if err := out.Sync(); err != nil {
-			out.Close()
-			return err
-		}
-		out.Close()
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(filepath.Dir(dst))
 }

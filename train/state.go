@@ -12,6 +12,7 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -190,7 +191,7 @@ func (t *Trainer) save(epochEnd, interval, best bool) (string, error) {
 		extra = append(extra, "checkpoint_best"+Ext)
 	}
 	for _, name := range extra {
-		if err := linkOrCopy(last, filepath.Join(c.SaveDir, name)); err != nil {
+		if err := atomicfile.Link(last, filepath.Join(c.SaveDir, name)); err != nil {
 			return "", err
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fixup-nmt/nmt/bpe"
-	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 // bpeCommand is `nmt bpe learn|apply|remove`: subword-nmt's
@@ -244,15 +244,10 @@ func bpeWrite(c *cli.Context, path string, fill func(io.Writer) (int64, error)) 
 		_, err := fill(c.App.Writer)
 		return err
 	}
-	err := data.WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		_, err := fill(w)
 		return err
 	})
-	var se *bpe.SyntaxError
-	if err != nil && !errors.As(err, &se) {
-		err = fmt.Errorf("writing %s: %w", path, err)
-	}
-	return err
 }
 
 // bpeNamed puts the input's name into a line error ("FILE:LINE: msg").

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 // Input is the raw pairs of one split.
@@ -88,7 +89,7 @@ func Run(cfg Config) (*Report, error) {
 		}
 	}
 	p.rep.WallSecond = time.Since(start).Seconds()
-	err = data.WriteFileAtomic(filepath.Join(cfg.Out, "prepare.json"), func(w io.Writer) error {
+	err = atomicfile.Write(filepath.Join(cfg.Out, "prepare.json"), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(p.rep)

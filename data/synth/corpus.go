@@ -5,7 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 // Config sizes a generated corpus.
@@ -68,7 +68,7 @@ func (k *Corpus) Write(dir string) error {
 			continue
 		}
 		for _, lang := range []string{"de", "en"} {
-			err := data.WriteFileAtomic(filepath.Join(dir, s.name+"."+lang), func(w io.Writer) error {
+			err := atomicfile.Write(filepath.Join(dir, s.name+"."+lang), func(w io.Writer) error {
 				for _, p := range s.pairs {
 					line := p.De
 					if lang == "en" {

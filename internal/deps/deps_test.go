@@ -16,27 +16,28 @@ const module = "github.com/fixup-nmt/nmt/"
 // allowed maps a package (or a prefix ending in "/...") to the project
 // packages it may import, directly or not. Bottom to top.
 var allowed = map[string][]string{
-	"text":          {},
-	"bpe":           {"text"},
-	"spm":           {},
-	"eval/bleu":     {},
-	"data":          {"text", "bpe"},
-	"data/...":      {"data", "data/prep", "text", "bpe", "spm"},
-	"tch":           {},
-	"dist":          {"tch"},
-	"transformer":   {"tch"},
-	"fixup":         {"transformer", "tch"},
-	"decode":        {"transformer", "tch", "text", "bpe", "data", "data/prep", "eval/bleu", "spm"},
-	"train":         {"transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm"},
-	"translate":     {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm"},
-	"study":         {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu", "spm"},
-	"cmd/nmt":       {"text", "bpe", "spm", "eval/bleu", "data", "data/..."},
-	"cmd/nmt-torch": {"*"},
-	"internal/...":  {"*"},
+	"internal/atomicfile": {},
+	"text":                {"internal/atomicfile"},
+	"bpe":                 {"text", "internal/atomicfile"},
+	"spm":                 {"internal/atomicfile"},
+	"eval/bleu":           {"internal/atomicfile"},
+	"data":                {"text", "bpe", "internal/atomicfile"},
+	"data/...":            {"data", "data/prep", "text", "bpe", "spm", "internal/atomicfile"},
+	"tch":                 {},
+	"dist":                {"tch"},
+	"transformer":         {"tch"},
+	"fixup":               {"transformer", "tch"},
+	"decode":              {"transformer", "tch", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
+	"train":               {"transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
+	"translate":           {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
+	"study":               {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu", "spm", "internal/atomicfile"},
+	"cmd/nmt":             {"text", "bpe", "spm", "eval/bleu", "data", "data/...", "internal/atomicfile"},
+	"cmd/nmt-torch":       {"*"},
+	"internal/...":        {"*"},
 }
 
 // pureGo lists the layers that must never link libtorch.
-var pureGo = []string{"text", "bpe", "spm", "eval/bleu", "data", "data/...", "cmd/nmt"}
+var pureGo = []string{"internal/atomicfile", "text", "bpe", "spm", "eval/bleu", "data", "data/...", "cmd/nmt"}
 
 type pkg struct {
 	ImportPath string
