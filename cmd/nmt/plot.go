@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,7 @@ func plotCommand() *cli.Command {
 			&cli.StringFlag{Name: "metric", Value: "loss", Usage: "loss, nll_loss or ppl"},
 		},
 		Action: func(c *cli.Context) error {
-			return plotRuns(strings.Split(c.String("runs"), ","), c.String("metric"), c.String("out"))
+			return plotRuns(strings.Split(c.String("runs"), ","), c.String("metric"), c.String("out"), c.App.ErrWriter)
 		},
 	}
 }
@@ -44,8 +45,10 @@ type metricLine struct {
 }
 
 // readMetrics returns the train and valid points of one run; a resumed
-// run may repeat updates, and the later record wins.
-func readMetrics(path, metric string) (train, valid plotter.XYs, err error) {
+// run may repeat updates, and the later record wins. A cut final line (a
+// run killed while writing it) is skipped with a warning on warn; any
+// other line that is not a record is an error naming it.
+func readMetrics(path, metric string, warn io.Writer) (train, valid plotter.XYs, err error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, "metrics.jsonl")
 	}
@@ -56,21 +59,33 @@ func readMetrics(path, metric string) (train, valid plotter.XYs, err error) {
 	defer f.Close()
 	pts := map[string]map[int]float64{"train": {}, "valid": {}}
 	order := map[string][]int{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for n := 1; sc.Scan(); n++ {
+	r := bufio.NewReader(f)
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return nil, nil, fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		if len(line) == 0 {
+			break
+		}
 		var m metricLine
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			return nil, nil, fmt.Errorf("%s:%d: %v", path, n, err)
+		if jerr := json.Unmarshal(line, &m); jerr != nil {
+			if err == io.EOF { // no newline: cut short
+				fmt.Fprintf(warn, "nmt plot: %s:%d: skipped a cut final line (%d bytes; the run stopped while writing it)\n", path, n, len(line))
+				break
+			}
+			return nil, nil, fmt.Errorf("%s:%d: want a JSON record, got %q: %v", path, n, shorten(line), jerr)
 		}
 		v := map[string]float64{"loss": m.Loss, "nll_loss": m.NLL, "ppl": m.PPL}[metric]
-		if pts[m.Type] == nil {
-			continue
+		if pts[m.Type] != nil {
+			if _, seen := pts[m.Type][m.Update]; !seen {
+				order[m.Type] = append(order[m.Type], m.Update)
+			}
+			pts[m.Type][m.Update] = v
 		}
-		if _, seen := pts[m.Type][m.Update]; !seen {
-			order[m.Type] = append(order[m.Type], m.Update)
+		if err == io.EOF {
+			break
 		}
-		pts[m.Type][m.Update] = v
 	}
 	xy := func(t string) plotter.XYs {
 		var out plotter.XYs
@@ -79,10 +94,19 @@ func readMetrics(path, metric string) (train, valid plotter.XYs, err error) {
 		}
 		return out
 	}
-	return xy("train"), xy("valid"), sc.Err()
+	return xy("train"), xy("valid"), nil
 }
 
-func plotRuns(runs []string, metric, out string) error {
+// shorten cuts a line for an error message.
+func shorten(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > 60 {
+		s = s[:60] + "..."
+	}
+	return s
+}
+
+func plotRuns(runs []string, metric, out string, warn io.Writer) error {
 	if metric != "loss" && metric != "nll_loss" && metric != "ppl" {
 		return fmt.Errorf("plot: --metric: want loss, nll_loss or ppl, got %q", metric)
 	}
@@ -93,7 +117,7 @@ func plotRuns(runs []string, metric, out string) error {
 	colors := []color.Color{color.RGBA{31, 119, 180, 255}, color.RGBA{214, 39, 40, 255}, color.RGBA{44, 160, 44, 255}, color.RGBA{148, 103, 189, 255}, color.RGBA{255, 127, 14, 255}}
 	drawn := 0
 	for i, run := range runs {
-		tr, va, err := readMetrics(run, metric)
+		tr, va, err := readMetrics(run, metric, warn)
 		if err != nil {
 			return err
 		}
