@@ -75,8 +75,8 @@ type Config struct {
 	BestMetric              string `yaml:"best-checkpoint-metric" help:"validation metric for checkpoint_best and patience: loss, nll_loss, ppl (lower is better) or bleu (higher is better; needs eval-bleu)"`
 	MaximizeBestMetric      bool   `yaml:"maximize-best-checkpoint-metric" help:"higher is better for best-checkpoint-metric (as fairseq; implied by bleu, an error with loss, nll_loss or ppl)"`
 	Patience                int    `yaml:"patience" help:"stop after N validations without improvement (0: off)"`
-	Restore                 string `yaml:"restore-file" help:"checkpoint to resume from (default: SAVE-DIR/checkpoint_last.pt if present)"`
-	Reset                   bool   `yaml:"reset" help:"start afresh even when SAVE-DIR/checkpoint_last.pt exists"`
+	Restore                 string `yaml:"restore-file" help:"checkpoint to resume from (default: SAVE-DIR/checkpoint_last.ckpt if present)"`
+	Reset                   bool   `yaml:"reset" help:"start afresh even when SAVE-DIR/checkpoint_last.ckpt exists"`
 	LogInterval             int    `yaml:"log-interval" help:"log (and write metrics.jsonl) every N updates"`
 	NoProgressBar           bool   `yaml:"no-progress-bar" help:"log lines instead of a progress bar on a terminal"`
 
@@ -190,6 +190,9 @@ func (c *Config) DecodeYAML(b []byte, name string) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil
 	}
+	if err := checkIntegers(b, name); err != nil {
+		return err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	err := dec.Decode(c)
@@ -205,6 +208,25 @@ func (c *Config) DecodeYAML(b []byte, name string) error {
 		return errors.New(strings.Join(msgs, "\n"))
 	}
 	return fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+// checkIntegers refuses a number with a fraction or an exponent for an
+// integer key, which the YAML decoder would truncate (1024.9 -> 1024),
+// as the flags refuse it.
+func checkIntegers(b []byte, name string) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil // the decoder reports it
+	}
+	kv := doc.Content[0].Content
+	for i := 0; i+1 < len(kv); i += 2 {
+		f, ok := fieldByKey(kv[i].Value)
+		v := kv[i+1]
+		if ok && (f.Kind == reflect.Int || f.Kind == reflect.Int64) && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!float" {
+			return fmt.Errorf("%s:%d: %s: want an integer, got %q", name, v.Line, f.Key, v.Value)
+		}
+	}
+	return nil
 }
 
 func explainYAML(e string, src []byte) string {
@@ -273,11 +295,18 @@ func (c Config) Betas() (float64, float64, error) {
 
 // Validate reports values that cannot train, naming the key.
 func (c Config) Validate() error {
+	if c.Data == "" {
+		return errors.New("data: want a prepared data directory (--data DIR)")
+	}
+	return c.ValidateSettings()
+}
+
+// ValidateSettings is Validate without asking for a data directory: what
+// printing a config (--print-config) checks.
+func (c Config) ValidateSettings() error {
 	bad := func(key, want string, got any) error { return fmt.Errorf("%s: want %s, got %v", key, want, got) }
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
-	case c.Data == "":
-		return errors.New("data: want a prepared data directory (--data DIR)")
 	case c.SaveDir == "":
 		return bad("save-dir", "a directory", `""`)
 	case c.TrainSubset == "":

@@ -1,8 +1,10 @@
 package train
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -16,6 +18,8 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown key", "data: d\nlearning-rate: 1\n", nil, `c.yaml:2: unknown key "learning-rate"`},
 		{"bad type", "data: d\nlr: fast\n", nil, `c.yaml:2: lr: want a number, got "fast"`},
 		{"bad int", "max-tokens: 4k\n", nil, `max-tokens: want an integer, got "4k"`},
+		{"fraction for an integer", "data: d\nmax-tokens: 1024.9\n", nil, `c.yaml:2: max-tokens: want an integer, got "1024.9"`},
+		{"exponent for an integer", "data: d\nseed: 1e3\n", nil, `c.yaml:2: seed: want an integer, got "1e3"`},
 		{"bad value", "data: d\nlr: -1\n", nil, "lr: want a positive number, got -1"},
 		{"bad choice", "data: d\nlr-scheduler: cosine\n", nil, `lr-scheduler: want inverse_sqrt, inverse_sqrt_nowarmup or fixed, got "cosine"`},
 		{"bad betas", "data: d\nadam-betas: 0.9\n", nil, "adam-betas: want two numbers"},
@@ -62,5 +66,50 @@ func TestConfigPrecedence(t *testing.T) {
 		if err := rc.Validate(); err != nil {
 			t.Errorf("recipe %s: %v", r, err)
 		}
+	}
+}
+
+// TestYAMLIntegers: every integer key refuses a number with a fraction, as
+// its flag does, instead of truncating it.
+func TestYAMLIntegers(t *testing.T) {
+	n := 0
+	for _, f := range Fields() {
+		if f.Kind != reflect.Int && f.Kind != reflect.Int64 {
+			continue
+		}
+		n++
+		var c Config
+		err := c.DecodeYAML([]byte("data: d\n"+f.Key+": 7.5\n"), "c.yaml")
+		if want := fmt.Sprintf("c.yaml:2: %s: want an integer, got \"7.5\"", f.Key); err == nil || err.Error() != want {
+			t.Errorf("%s: err = %v, want %q", f.Key, err, want)
+		}
+		if err := c.Set(f.Key, "7.5"); err == nil {
+			t.Errorf("--%s 7.5 accepted", f.Key)
+		}
+		if err := c.DecodeYAML([]byte(f.Key+": 7\n"), "c.yaml"); err != nil || c.Get(f.Key) != "7" {
+			t.Errorf("%s: 7: %v, got %s", f.Key, err, c.Get(f.Key))
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d integer keys", n)
+	}
+}
+
+// TestValidateSettings: a recipe alone is a valid config to print; only
+// training needs the data directory.
+func TestValidateSettings(t *testing.T) {
+	c, err := Recipe("iwslt14-fixup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ValidateSettings(); err != nil {
+		t.Errorf("ValidateSettings: %v", err)
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "data:") {
+		t.Errorf("Validate without data: %v", err)
+	}
+	c.LR = -1
+	if err := c.ValidateSettings(); err == nil || !strings.Contains(err.Error(), "lr:") {
+		t.Errorf("ValidateSettings with lr -1: %v", err)
 	}
 }

@@ -58,7 +58,7 @@ func runTrain(c *cli.Context) error {
 	}
 	if c.Bool("print-config") {
 		fmt.Print(cfg.YAML())
-		return cfg.Validate()
+		return cfg.ValidateSettings() // printing needs no data
 	}
 	if done, err := launchWorkers(c); done {
 		return err
