@@ -120,19 +120,10 @@ func (t *Trainer) blobs() (out []Blob, err error) {
 }
 
 func (t *Trainer) restore(path string, hdr *Header, blobs []Blob) error {
-	byName := map[string]Blob{}
-	for _, b := range blobs {
-		byName[b.Name] = b
-	}
+	byName := blobsByName(blobs)
 	err := tch.Catch(func() error {
-		for _, p := range AllVars(t.vs) {
-			b, ok := byName["model."+p.Name]
-			if !ok {
-				return fmt.Errorf("model variable %s is missing", p.Name)
-			}
-			if err := loadBlob(p.T, b); err != nil {
-				return err
-			}
+		if err := loadVars(AllVars(t.vs), byName); err != nil {
+			return err
 		}
 		if hdr.Meta.Optimizer != t.cfg.Optimizer {
 			fmt.Fprintf(t.log, "optimizer changed from %s to %s: starting its state afresh\n", hdr.Meta.Optimizer, t.cfg.Optimizer)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/fixup-nmt/nmt/fixup"
 	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/train"
 	"github.com/fixup-nmt/nmt/transformer"
 )
 
@@ -36,7 +37,7 @@ func modelCommand() *cli.Command {
 			&cli.IntFlag{Name: "batch", Value: 16, Usage: "sentences in the --grad-norm batch"},
 			&cli.IntFlag{Name: "len", Value: 20, Usage: "source and target length of the --grad-norm batch"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
-			&cli.StringFlag{Name: "checkpoint", Usage: "summarise this checkpoint (its config is PATH.json) instead of a fresh model"},
+			&cli.StringFlag{Name: "checkpoint", Usage: "summarise this checkpoint (of nmt train or nmt average) instead of a fresh model"},
 		},
 		Action: func(c *cli.Context) error {
 			return tch.Catch(func() error { return runModel(c) })
@@ -96,7 +97,7 @@ func runModel(c *cli.Context) error {
 	var err error
 	rep := modelReport{Checkpoint: c.String("checkpoint")}
 	if rep.Checkpoint != "" {
-		m, err = transformer.Load(rep.Checkpoint, vs)
+		m, _, err = train.LoadModel(rep.Checkpoint, vs)
 	} else {
 		var cfg transformer.Config
 		if cfg, err = modelConfig(c); err != nil {
