@@ -49,14 +49,6 @@ func (t *Trainer) world() int {
 	return t.opt.Dist.World
 }
 
-// rank0Path is path on rank 0 and os.DevNull on the others.
-func (t *Trainer) rank0Path(path string) string {
-	if t.master() {
-		return path
-	}
-	return os.DevNull
-}
-
 // nextBatches takes the batches of the next update: update-freq of them,
 // or this rank's share of the next W*update-freq. more is false when the
 // epoch is over for every rank; a rank may get no batch at the end of an

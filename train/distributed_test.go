@@ -21,7 +21,9 @@ import (
 )
 
 // The distributed tests run this test binary as workers: TestMain turns a
-// process with NMT_TRAIN_DIST_ROLE set into one rank of a run.
+// process with NMT_TRAIN_DIST_ROLE set into one rank of a run (and one
+// with NMT_TRAIN_LOCK_HOLDER or NMT_TRAIN_FSIZE_SAVE set into the child
+// of TestSaveDirLock or TestConfigYAMLWriteFails).
 
 func TestMain(m *testing.M) {
 	if role := os.Getenv("NMT_TRAIN_DIST_ROLE"); role != "" {
@@ -30,6 +32,15 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "worker error:", err)
 			os.Exit(3)
 		}
+		os.Exit(0)
+	}
+	if dir := os.Getenv("NMT_TRAIN_LOCK_HOLDER"); dir != "" {
+		fmt.Fprintln(os.Stderr, "lock holder:", holdLock(dir))
+		os.Exit(3)
+	}
+	if save := os.Getenv("NMT_TRAIN_FSIZE_SAVE"); save != "" {
+		tch.LockThread()
+		startLimited(os.Getenv("NMT_TRAIN_FSIZE_DATA"), save)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())

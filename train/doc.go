@@ -6,9 +6,10 @@
 // One concept per file: config.go (Config, YAML, validation), recipe.go
 // (named configs and Resolve: recipe < --config < flags), loss.go
 // (LabelSmoothedCE), optim.go (Adam, SGD, clipping), schedule.go (LR),
-// checkpoint.go (file format, atomic writes), state.go (what a checkpoint
-// holds, keep-last-N), average.go, trainer.go (the loop), metrics.go
-// (metrics.jsonl), progress.go (bar or log lines), evalbleu.go (BLEU of
+// checkpoint.go (file format), state.go (what a checkpoint holds,
+// keep-last-N), savedir.go (the save directory's lock and leftovers),
+// average.go, trainer.go (the loop), metrics.go (metrics.jsonl),
+// loadmodel.go (a checkpoint's model on its own), progress.go (bar or log lines), evalbleu.go (BLEU of
 // beam search on the valid set, as fairseq's --eval-bleu), model.go (the
 // Transformer builder), seed.go.
 //
@@ -30,10 +31,31 @@
 //
 //	"NMTCKPT1" | uint64 n | n bytes of JSON header | tensor bytes | sha256 | "NMTCKEND"
 //
-// written to a temporary file in SAVE-DIR, fsynced and renamed, so a crash
-// never leaves a partial checkpoint_last; ReadCheckpoint checks the size,
-// end marker and checksum and refuses anything else with ErrCorrupt.
-// Other names are hard links (or copies) of checkpoint_last.
+// written to a temporary file in SAVE-DIR under a unique name, fsynced and
+// renamed (internal/atomicfile), so a crash never leaves a partial
+// checkpoint_last; ReadCheckpoint checks the size, end marker and checksum
+// and refuses anything else with ErrCorrupt. Other names are hard links
+// (or copies) of checkpoint_last, made the same way. config.yaml is
+// written the same way too.
+//
+// # One trainer per save directory
+//
+// New takes an exclusive flock(2) on SAVE-DIR/.train.lock (the file holds
+// the trainer's pid for messages): a second trainer on the same directory
+// fails at once with *DirLocked, naming that pid. The kernel releases the
+// lock when its process ends in any way, kill -9 included, so the next
+// trainer simply takes it over; a recycled pid cannot hold it. Holding
+// the lock, New removes the temporary files (".checkpoint_last.ckpt.tmp-N"
+// and the like) that a trainer killed while writing left behind.
+//
+// metrics.jsonl gets one write per record; a write that fails stops
+// training with an error (after saving checkpoint_last if possible) and
+// cuts the file back to its last whole record. Each checkpoint stores the
+// file's size (metrics_bytes). A run cuts the file back to the records
+// of updates up to the checkpoint it resumes from (none on a fresh
+// start), and to that size when the checkpoint is from the same
+// directory, so no record appears twice and a line cut by a kill -9 is
+// never continued.
 //
 // Tensors are raw little-endian data named "model.NAME" (every VarStore
 // variable, NAME as in the VarStore) and "optim.exp_avg.NAME",
@@ -50,9 +72,12 @@
 //	                        (Go field names: EncoderLayers, Dim, Norm, Init,
 //	                        SrcVocab, TgtVocab, Pad, EOS, Share*, ...)
 //	num_updates, epoch      progress; iterator {epoch, position}
+//	epoch_done              saved at the end of the epoch, after its
+//	                        validation: a resume starts the next epoch
 //	lr, optimizer, optimizer_step
 //	best, best_metric, validations_without_improvement, skipped_updates
 //	train_wall_seconds
+//	metrics_bytes           size of metrics.jsonl at the save
 //	data                    what translation needs, copied from the prepared
 //	                        directory: dir, source_lang, target_lang,
 //	                        prepare_json (prepare.json's contents: tokenizer,

@@ -31,6 +31,9 @@ type Meta struct {
 	BadValids  int            `json:"validations_without_improvement"`
 	Skipped    int            `json:"skipped_updates"`
 	WallSecond float64        `json:"train_wall_seconds"`
+	// MetricsBytes is the size of metrics.jsonl when the checkpoint was
+	// saved: a resume cuts the file back to it.
+	MetricsBytes int64 `json:"metrics_bytes,omitempty"`
 
 	// Data is the prepared directory's files needed to translate: the
 	// contents of prepare.json, dict.SRC.txt, dict.TGT.txt and codes.

@@ -1,9 +1,15 @@
 package train
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -28,8 +34,15 @@ type Record struct {
 	Time      string   `json:"time"`
 }
 
-// Metrics appends records to a JSON-lines file.
-type Metrics struct{ f *os.File }
+// Metrics appends records to a JSON-lines file. Each record is one
+// write of a whole line; a write that fails is an error, and the file is
+// cut back to its last complete record, so a full disk leaves no part of
+// a line behind for the next record to be glued onto.
+type Metrics struct {
+	f    *os.File
+	path string
+	size int64 // bytes of complete records
+}
 
 // OpenMetrics opens path for appending (a resumed run continues it).
 func OpenMetrics(path string) (*Metrics, error) {
@@ -37,18 +50,92 @@ func OpenMetrics(path string) (*Metrics, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Metrics{f}, nil
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &Metrics{f: f, path: path, size: st.Size()}, nil
 }
 
 // Write appends r as one line.
-func (m *Metrics) Write(r Record) {
+func (m *Metrics) Write(r Record) error {
 	r.Time = time.Now().UTC().Format(time.RFC3339)
-	b, _ := json.Marshal(r)
-	m.f.Write(append(b, '\n'))
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.path, err)
+	}
+	n, err := m.f.Write(append(b, '\n'))
+	if err != nil {
+		if n > 0 {
+			m.f.Truncate(m.size) // best effort: the next start cuts it too
+		}
+		return err // an *fs.PathError naming the file
+	}
+	m.size += int64(n)
+	return nil
+}
+
+// Sync flushes the records to disk and returns the file's size in bytes
+// of complete records (saved in checkpoints: see trimMetrics).
+func (m *Metrics) Sync() (int64, error) {
+	if err := m.f.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
+		return 0, fmt.Errorf("writing %s: %w", m.path, err)
+	}
+	return m.size, nil
 }
 
 // Close closes the file.
 func (m *Metrics) Close() error { return m.f.Close() }
+
+// trimMetrics cuts the metrics file at path back to the records of a run
+// that resumes after update upTo: it keeps the leading complete, readable
+// records of updates up to upTo and, when limit > 0, no more than the
+// first limit bytes (the file's size when the checkpoint was saved: this
+// drops records of update upTo written after it). A cut final line goes
+// in any case. It returns how many lines it dropped; files that are not
+// regular are left alone.
+func trimMetrics(path string, upTo int, limit int64) (dropped int, err error) {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && !st.Mode().IsRegular() {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	keep := 0
+	for keep < len(b) {
+		end := bytes.IndexByte(b[keep:], '\n')
+		if end < 0 {
+			break // cut line
+		}
+		var r struct {
+			Update *int `json:"update"`
+		}
+		if json.Unmarshal(b[keep:keep+end], &r) != nil || r.Update == nil || *r.Update > upTo {
+			break
+		}
+		if limit > 0 && int64(keep+end+1) > limit {
+			break
+		}
+		keep += end + 1
+	}
+	if keep == len(b) {
+		return 0, nil
+	}
+	dropped = bytes.Count(b[keep:], []byte{'\n'})
+	if b[len(b)-1] != '\n' {
+		dropped++
+	}
+	if err := os.Truncate(path, int64(keep)); err != nil {
+		return 0, err
+	}
+	return dropped, nil
+}
 
 // intervalStats accumulates updates between log lines.
 type intervalStats struct {
@@ -82,4 +169,51 @@ func (a intervalStats) record(update, epoch int, wall float64) Record {
 		r.TokensSec = float64(a.tokens) / a.dur.Seconds()
 	}
 	return r
+}
+
+// openMetrics opens SAVE-DIR/metrics.jsonl on rank 0, first cutting it
+// back to the resume point: this run writes the records of updates after
+// the checkpoint it restored (hdr, read from restore) again, and on a
+// fresh start (hdr nil) all of them. Checkpoints of this save directory
+// also bound it by the file's size when they were saved.
+func (t *Trainer) openMetrics(restore string, hdr *Header) error {
+	if !t.master() {
+		return nil
+	}
+	path := filepath.Join(t.cfg.SaveDir, "metrics.jsonl")
+	upTo, limit := 0, int64(0)
+	if hdr != nil {
+		upTo = hdr.Meta.Updates
+		if sameDir(filepath.Dir(restore), t.cfg.SaveDir) {
+			limit = hdr.Meta.MetricsBytes
+		}
+	}
+	n, err := trimMetrics(path, upTo, limit)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(t.log, "%s: dropped %d lines written after update %d, where this run starts\n", path, n, upTo)
+	}
+	t.metrics, err = OpenMetrics(path)
+	return err
+}
+
+// record logs r and appends it to metrics.jsonl. When the record cannot
+// be written, training stops: the error says so, after checkpoint_last
+// is saved if it can be (the run resumes from there, without that one
+// record).
+func (t *Trainer) record(prog *progress, r Record) error {
+	prog.logLine(r)
+	if t.metrics == nil {
+		return nil
+	}
+	err := t.metrics.Write(r)
+	if err == nil {
+		return nil
+	}
+	if path, serr := t.save(false, false, false); serr == nil {
+		return fmt.Errorf("%w (saved %s at update %d)", err, path, t.updates)
+	}
+	return err
 }

@@ -1,6 +1,8 @@
 package train
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,4 +108,91 @@ func TestBinarySIGTERM(t *testing.T) {
 		t.Fatalf("checkpoint_last: %v %+v", err, hdr)
 	}
 	t.Logf("stopped after update %d", hdr.Meta.Updates)
+}
+
+// TestBinaryOneTrainerPerDir runs bin/nmt-torch (skipped when not built):
+// a second `nmt train` on a save directory in use exits at once, non-zero,
+// naming the first one's pid; after the first is killed with SIGKILL the
+// same command takes the directory over, removes the half-written files
+// the killed one left and trains on, with one metrics record per update.
+// `nmt model` then reads the trainer's checkpoint, and `nmt train
+// --recipe ... --print-config` needs no data.
+func TestBinaryOneTrainerPerDir(t *testing.T) {
+	bin, _ := filepath.Abs("../bin/nmt-torch")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skip("bin/nmt-torch not built")
+	}
+	c := realConfig(t)
+	trainCmd := func(maxUpdate string) *exec.Cmd {
+		return exec.Command(bin, "train", "--data", c.Data, "--save-dir", c.SaveDir, "--recipe", "small",
+			"--encoder-layers", "1", "--decoder-layers", "1", "--dim", "32", "--ffn-dim", "64", "--heads", "2",
+			"--max-tokens", "512", "--log-interval", "1", "--threads", "1", "--device", "cpu", "--max-update", maxUpdate)
+	}
+	first := trainCmd("100000")
+	var out1 strings.Builder
+	first.Stderr, first.Stdout = &out1, &out1
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Process.Kill()
+	metrics := filepath.Join(c.SaveDir, "metrics.jsonl")
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if b, _ := os.ReadFile(metrics); strings.Count(string(b), "\n") >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress:\n%s", out1.String())
+		}
+	}
+	out, err := trainCmd("4").CombinedOutput()
+	want := fmt.Sprintf("process %d is training into it", first.Process.Pid)
+	if err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("second trainer: %v\n%s\nwant an error containing %q", err, out, want)
+	}
+	t.Logf("second trainer: %s", strings.TrimSpace(string(out)))
+
+	first.Process.Signal(syscall.SIGKILL)
+	first.Wait()
+	// What a kill in the middle of writing leaves.
+	half := filepath.Join(c.SaveDir, ".checkpoint_last.ckpt.tmp-123")
+	os.WriteFile(half, []byte("half a checkpoint"), 0o644)
+	last := filepath.Join(c.SaveDir, "checkpoint_last"+Ext)
+	resume := 0
+	if hdr, _, err := ReadCheckpoint(last); err == nil {
+		resume = hdr.Meta.Updates
+	}
+	out, err = trainCmd(fmt.Sprint(resume + 3)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("after kill -9 of the first trainer: %v\n%s", err, out)
+	}
+	t.Logf("killed at update %d or later, resumed from %d:\n%s", strings.Count(out1.String(), "\n"), resume, out)
+	if _, err := os.Stat(half); err == nil {
+		t.Errorf("%s is still there", half)
+	}
+	b, _ := os.ReadFile(metrics)
+	var updates []int
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r Record
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Errorf("metrics.jsonl: %v: %q", err, line)
+		}
+		if r.Type == "train" {
+			updates = append(updates, r.Update)
+		}
+	}
+	for i, u := range updates {
+		if u != i+1 || len(updates) != resume+3 {
+			t.Errorf("train records of updates %v, want 1..%d once each", updates, resume+3)
+			break
+		}
+	}
+
+	out, err = exec.Command(bin, "model", "--checkpoint", last).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "model: 1+1 layers, d 32") {
+		t.Errorf("nmt model --checkpoint checkpoint_last.ckpt: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "train", "--recipe", "iwslt14-fixup", "--print-config").Output()
+	if err != nil || !strings.Contains(string(out), "recipe: iwslt14-fixup") {
+		t.Errorf("nmt train --recipe iwslt14-fixup --print-config: %v\n%s", err, out)
+	}
 }

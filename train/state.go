@@ -166,6 +166,10 @@ func (t *Trainer) save(epochEnd, interval, best bool) (string, error) {
 		return "", err
 	}
 	meta := t.meta()
+	meta.EpochDone = epochEnd
+	if meta.MetricsBytes, err = t.metrics.Sync(); err != nil {
+		return "", err
+	}
 	epoch := t.it.State().Epoch
 	last := filepath.Join(c.SaveDir, "checkpoint_last"+Ext)
 	if err := WriteCheckpoint(last, meta, blobs); err != nil {

@@ -101,12 +101,12 @@ func tinyData(t *testing.T) string {
 }
 
 func tinyConfig(t *testing.T) Config {
-	c, err := Recipe("small")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Data = tinyData(t)
-	c.SaveDir = t.TempDir()
+	return tinyConfigFor(tinyData(t), t.TempDir())
+}
+
+func tinyConfigFor(data, saveDir string) Config {
+	c, _ := Recipe("small")
+	c.Data, c.SaveDir = data, saveDir
 	c.MaxTokens, c.LR, c.WarmupUpdates, c.LogInterval = 512, 3e-3, 5, 1
 	c.MaxEpoch, c.SaveIntervalUpdates, c.KeepIntervalUpdates = 0, 0, 0
 	c.Threads, c.Device = 1, "cpu"

@@ -16,6 +16,7 @@ import (
 
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/dist"
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -85,7 +86,8 @@ type Trainer struct {
 	bleu      *bleuEval // eval-bleu (nil: off)
 	it        *data.EpochIterator
 	files     DataFiles
-	metrics   *Metrics
+	metrics   *Metrics // nil on ranks other than 0
+	lock      *dirLock // held on the save directory (nil on ranks other than 0)
 	log       io.Writer
 
 	updates   int
@@ -149,9 +151,22 @@ func (t *Trainer) interrupted() os.Signal {
 // Updates is the number of updates done.
 func (t *Trainer) Updates() int { return t.updates }
 
-// New prepares a run: it opens the data, builds the model and optimiser
-// and, unless c.Reset, resumes from c.Restore or SAVE-DIR/checkpoint_last.
+// New prepares a run: it locks the save directory (a *DirLocked error
+// when another trainer holds it), opens the data, builds the model and
+// optimiser and, unless c.Reset, resumes from c.Restore or
+// SAVE-DIR/checkpoint_last. Close releases what it holds.
 func New(c Config, o Options) (*Trainer, error) {
+	t, err := newTrainer(c, o)
+	if err != nil {
+		if t != nil {
+			t.Close()
+		}
+		return nil, err
+	}
+	return t, nil
+}
+
+func newTrainer(c Config, o Options) (*Trainer, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -171,11 +186,14 @@ func New(c Config, o Options) (*Trainer, error) {
 		return nil, fmt.Errorf("device: %w", err)
 	}
 	t.dev = dev
-	if err := t.openData(); err != nil {
-		return nil, err
-	}
 	if err := os.MkdirAll(c.SaveDir, 0o755); err != nil {
 		return nil, err
+	}
+	if err := t.claimSaveDir(); err != nil {
+		return t, err
+	}
+	if err := t.openData(); err != nil {
+		return t, err
 	}
 	restore := c.Restore
 	if restore == "" && !c.Reset {
@@ -188,7 +206,7 @@ func New(c Config, o Options) (*Trainer, error) {
 	if restore != "" {
 		// Check the file before building anything.
 		if hdr, blobs, err = ReadCheckpoint(restore); err != nil {
-			return nil, err
+			return t, err
 		}
 	}
 	err = tch.Catch(func() error {
@@ -204,45 +222,54 @@ func New(c Config, o Options) (*Trainer, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return t, err
 	}
 	state := data.IterState{Epoch: 1}
 	if hdr != nil {
 		if err := t.restore(restore, hdr, blobs); err != nil {
-			return nil, err
+			return t, err
 		}
 		state = hdr.Meta.Iterator
+		if hdr.Meta.EpochDone { // its validation and checkpoints are done
+			state = data.IterState{Epoch: state.Epoch + 1}
+		}
 		t.lastSaved = restore
 		fmt.Fprintf(t.log, "resumed from %s: update %d, epoch %d, batch %d\n", restore, t.updates, state.Epoch, state.Pos)
 	}
 	if err := t.syncStart(state); err != nil {
-		return nil, err
+		return t, err
 	}
 	plan, err := t.train.Plan(t.batchConfig(true))
 	if err != nil {
-		return nil, fmt.Errorf("train data: %w", err)
+		return t, fmt.Errorf("train data: %w", err)
 	}
 	if len(plan.Batches) == 0 {
-		return nil, fmt.Errorf("%s: no training batches (max-tokens %d too small, or every pair longer than max-positions %d?)", c.Data, c.MaxTokens, c.MaxPositions)
+		return t, fmt.Errorf("%s: no training batches (max-tokens %d too small, or every pair longer than max-positions %d?)", c.Data, c.MaxTokens, c.MaxPositions)
 	}
 	if t.it, err = data.NewEpochIterator(plan, c.Seed, true, state); err != nil {
-		return nil, fmt.Errorf("resume: %w", err)
+		return t, fmt.Errorf("resume: %w", err)
 	}
 	if t.valid != nil {
 		if t.validPlan, err = t.valid.Plan(t.batchConfig(false)); err != nil {
-			return nil, fmt.Errorf("valid data: %w", err)
+			return t, fmt.Errorf("valid data: %w", err)
 		}
 		if c.EvalBLEU {
 			if t.bleu, err = t.newBLEUEval(); err != nil {
-				return nil, err
+				return t, err
 			}
 		}
 	}
-	if t.metrics, err = OpenMetrics(t.rank0Path(filepath.Join(c.SaveDir, "metrics.jsonl"))); err != nil {
-		return nil, err
+	if err := t.openMetrics(restore, hdr); err != nil {
+		return t, err
 	}
-	if err := os.WriteFile(t.rank0Path(filepath.Join(c.SaveDir, "config.yaml")), []byte(c.YAML()), 0o644); err != nil {
-		return nil, err
+	if t.master() {
+		err := atomicfile.Write(filepath.Join(c.SaveDir, "config.yaml"), func(w io.Writer) error {
+			_, err := io.WriteString(w, c.YAML())
+			return err
+		})
+		if err != nil {
+			return t, err
+		}
 	}
 	return t, nil
 }
@@ -255,18 +282,25 @@ func (t *Trainer) batchConfig(shuffle bool) data.BatchConfig {
 	}
 }
 
-// Close releases the data files and the metrics file.
+// Close releases the data files, the metrics file and the save
+// directory's lock.
 func (t *Trainer) Close() error {
+	var err error
 	if t.metrics != nil {
-		t.metrics.Close()
+		err = t.metrics.Close()
 	}
 	if t.valid != nil {
 		t.valid.Close()
 	}
 	if t.train != nil {
-		return t.train.Close()
+		if cerr := t.train.Close(); err == nil {
+			err = cerr
+		}
 	}
-	return nil
+	if t.lock != nil {
+		t.lock.Close()
+	}
+	return err
 }
 
 // Run trains until max-update, max-epoch, patience or an interrupt.
@@ -315,9 +349,9 @@ func (t *Trainer) Run() error {
 		acc.add(us, time.Since(start))
 		prog.update(us, acc)
 		if t.updates%c.LogInterval == 0 {
-			rec := acc.record(t.updates, us.Epoch, t.wall)
-			t.metrics.Write(rec)
-			prog.logLine(rec)
+			if err := t.record(prog, acc.record(t.updates, us.Epoch, t.wall)); err != nil {
+				return err
+			}
 			acc = intervalStats{}
 		}
 		mid := c.ValidateIntervalUpdates > 0 && t.updates%c.ValidateIntervalUpdates == 0
@@ -370,8 +404,9 @@ func (t *Trainer) validateAndSave(prog *progress, validate, save, epochEnd, inte
 		}
 		best := *t.best
 		rec := Record{Type: "valid", Update: t.updates, Epoch: t.it.State().Epoch, Loss: vs.Loss, NLL: vs.NLL, PPL: vs.PPL, BLEU: vs.BLEU, Tokens: vs.Tokens, Best: &best, Wall: t.wall}
-		t.metrics.Write(rec)
-		prog.logLine(rec)
+		if err := t.record(prog, rec); err != nil {
+			return false, err
+		}
 	}
 	if save {
 		if _, err := t.save(epochEnd, interval, improved); err != nil {
