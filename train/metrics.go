@@ -212,8 +212,9 @@ func (t *Trainer) record(prog *progress, r Record) error {
 	if err == nil {
 		return nil
 	}
-	if path, serr := t.save(false, false, false); serr == nil {
-		return fmt.Errorf("%w (saved %s at update %d)", err, path, t.updates)
+	path, serr := t.save(false, false, false)
+	if serr != nil {
+		return fmt.Errorf("%w; saving checkpoint_last failed too: %v", err, serr)
 	}
-	return err
+	return fmt.Errorf("%w (saved %s at update %d)", err, path, t.updates)
 }
