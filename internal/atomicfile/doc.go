@@ -14,6 +14,7 @@
 // Create gives the same as a value for long writes (Commit or Abort it);
 // Link makes a second name for a finished file the same way.
 //
-// The package is pure Go and imports nothing of nmt, so every layer may
-// use it (internal/deps).
+// The package is pure Go and imports nothing of nmt, so the lowest
+// layers (text, bpe, spm, data, eval/bleu) and everything above them may
+// import it (internal/deps holds the rule).
 package atomicfile
