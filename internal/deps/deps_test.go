@@ -30,6 +30,7 @@ var allowed = map[string][]string{
 	"decode":              {"transformer", "tch", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
 	"train":               {"transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
 	"translate":           {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
+	"serve":               {"translate", "train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
 	"study":               {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu", "spm", "internal/atomicfile"},
 	"cmd/nmt":             {"text", "bpe", "spm", "eval/bleu", "data", "data/...", "internal/atomicfile"},
 	"cmd/nmt-torch":       {"*"},
