@@ -17,6 +17,10 @@
 #     apt-get when run as root and missing) and, when the libtorch has CUDA
 #     and NCCL, -DUSE_C10D_NCCL. NMT_NO_DIST=1 skips it.
 #  5. bin/nmt (pure Go) and bin/nmt-torch (links build/lib/libtch.so).
+#  6. what nmt serve's tests use: Debian's chromium (the page's browser
+#     test, with apt-get when run as root and missing) and the npm package
+#     libretranslate in serve/testdata/npm (the third-party client test;
+#     npm ci, when node and npm are there). Missing ones skip their test.
 #
 # Environment: LIBTORCH=/path (default: Debian's), NMT_NO_APT=1 (never run
 # apt-get), JOBS=N (parallel C++ compiles), NMT_NO_DIST=1 (no c10d shim).
@@ -319,6 +323,20 @@ build_bins() {
 	fi
 }
 
+# serve_test_tools installs the browser and the npm client of nmt serve's
+# tests (their tests skip without them).
+serve_test_tools() {
+	command -v chromium >/dev/null 2>&1 || apt_install chromium ||
+		say "chromium is not installed: serve's browser test will be skipped"
+	if command -v npm >/dev/null 2>&1; then
+		[ -d serve/testdata/npm/node_modules/libretranslate ] ||
+			(cd serve/testdata/npm && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+			say "npm ci in serve/testdata/npm failed: serve's client test will be skipped"
+	else
+		say "npm is not installed: serve's client test will be skipped"
+	fi
+}
+
 need_go
 find_libtorch
 if [ "${1:-}" = --check ]; then
@@ -329,4 +347,5 @@ fi
 build_glue
 build_dist
 [ -n "${NMT_GLUE_ONLY:-}" ] || build_bins
+[ -n "${NMT_GLUE_ONLY:-}" ] || serve_test_tools
 say "ready: bin/nmt (libtorch $TORCH_VERSION, $TORCH_KIND, $TORCH_LIB)"

@@ -25,6 +25,8 @@ type libreRequest struct {
 	Target string          `json:"target"`
 	Format string          `json:"format"`
 	APIKey string          `json:"api_key"`
+	// APIKeyCamel is api_key as some clients send it (npm libretranslate).
+	APIKeyCamel string `json:"apiKey"`
 
 	texts []string // q as a list
 	batch bool     // q was a list
@@ -63,6 +65,9 @@ func (s *Server) readLibre(w http.ResponseWriter, r *http.Request, needQ bool) (
 			q.texts = []string{t}
 		}
 		q.Source, q.Target, q.Format, q.APIKey = r.PostForm.Get("source"), r.PostForm.Get("target"), r.PostForm.Get("format"), r.PostForm.Get("api_key")
+	}
+	if q.APIKey == "" {
+		q.APIKey = q.APIKeyCamel
 	}
 	if aerr := s.checkKey(r, q.APIKey); aerr != nil {
 		return nil, aerr
