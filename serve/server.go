@@ -85,24 +85,12 @@ func (e *entry) retire() {
 // New loads the models and returns the server.
 func New(cfg Config) (*Server, error) {
 	d := DefaultConfig()
-	if cfg.MaxTokens <= 0 {
-		cfg.MaxTokens = d.MaxTokens
-	}
-	if cfg.MaxQueue <= 0 {
-		cfg.MaxQueue = d.MaxQueue
-	}
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = d.MaxBodyBytes
-	}
-	if cfg.MaxSentences <= 0 {
-		cfg.MaxSentences = d.MaxSentences
-	}
-	if cfg.MaxBeam <= 0 {
-		cfg.MaxBeam = d.MaxBeam
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = d.Timeout
-	}
+	cfg.MaxTokens = positive(cfg.MaxTokens, d.MaxTokens)
+	cfg.MaxQueue = positive(cfg.MaxQueue, d.MaxQueue)
+	cfg.MaxBodyBytes = positive(cfg.MaxBodyBytes, d.MaxBodyBytes)
+	cfg.MaxSentences = positive(cfg.MaxSentences, d.MaxSentences)
+	cfg.MaxBeam = positive(cfg.MaxBeam, d.MaxBeam)
+	cfg.Timeout = positive(cfg.Timeout, d.Timeout)
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
@@ -113,6 +101,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.models.Store(set)
 	return s, nil
+}
+
+// positive returns v, or d when v is not positive (unset).
+func positive[T int | int64 | time.Duration](v, d T) T {
+	if v <= 0 {
+		return d
+	}
+	return v
 }
 
 // load loads the models into a new set with batchers of their own.

@@ -20,9 +20,9 @@
 //	cmd/nmt-torch  Writer: the format, to standard output
 //
 // A Model is safe to share between goroutines (a server's handlers):
-// Preprocess and Postprocess run concurrently, searches hold the model one
-// at a time on a locked OS thread, and a libtorch failure comes back as an
-// error. Options travel with each call, so requests can differ in beam,
+// Preprocess and Postprocess run concurrently; searches and loads, of all
+// Models together, one at a time on a locked OS thread (gotch's tensor
+// scopes are process-wide); a libtorch failure comes back as an error. Options travel with each call, so requests can differ in beam,
 // n-best or length penalty; a context stops a search between batches.
 //
 // Usage:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -21,10 +22,26 @@ import (
 	"github.com/fixup-nmt/nmt/transformer"
 )
 
+// torch serialises the libtorch work of every Model (loading, searching):
+// gotch's tensor scopes are process-wide, so two goroutines working with
+// tensors at once would free each other's. It also keeps that work on one
+// OS thread at a time (libtorch's grad mode and gotch's error slot are
+// per thread).
+var torch sync.Mutex
+
+// withTorch runs f holding torch, on a locked OS thread.
+func withTorch(f func() error) error {
+	torch.Lock()
+	defer torch.Unlock()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return f()
+}
+
 // Model is one checkpoint, or an ensemble of checkpoints, loaded for
 // translation with the preprocessing they were trained with. It is safe
-// for concurrent use: preprocessing and postprocessing run in parallel,
-// searches one at a time.
+// for concurrent use: preprocessing and postprocessing run in parallel;
+// searches, of this and of every other Model, one at a time.
 type Model struct {
 	paths    []string
 	meta     train.Meta // the first checkpoint's
@@ -36,8 +53,6 @@ type Model struct {
 	tgtDict  *data.Dictionary
 	pre      *prep.Preprocessor
 	post     *prep.Postprocessor
-
-	mu sync.Mutex // one search at a time
 }
 
 // checkpoint is one loaded checkpoint file.
@@ -62,12 +77,18 @@ func Load(paths []string, dev gotch.Device) (*Model, error) {
 		return nil, fmt.Errorf("translate: no checkpoint given")
 	}
 	var cks []*checkpoint
-	for _, p := range paths {
-		ck, err := loadCheckpoint(p, dev)
-		if err != nil {
-			return nil, err
+	err := withTorch(func() error {
+		for _, p := range paths {
+			ck, err := loadCheckpoint(p, dev)
+			if err != nil {
+				return err
+			}
+			cks = append(cks, ck)
 		}
-		cks = append(cks, ck)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := compatible(cks); err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -139,10 +138,9 @@ func (m *Model) Translate(ctx context.Context, lines []string, o Options) ([]Tra
 
 // Search translates preprocessed sentences with o, in batches of similar
 // length (o.Batching), and postprocesses the hypotheses. Sentences
-// without ids get no hypotheses. Searches hold the model one at a time,
-// on one OS thread (libtorch's grad mode and gotch's error slot are
-// per thread); ctx is checked between batches. A libtorch failure is
-// returned as an error.
+// without ids get no hypotheses. Searches of every Model run one at a
+// time, on one OS thread; ctx is checked between batches. A libtorch
+// failure is returned as an error.
 func (m *Model) Search(ctx context.Context, srcs []Source, o Options) ([]Translation, error) {
 	o.MaxPositions = m.maxPos
 	if err := o.Validate(); err != nil {
@@ -176,16 +174,14 @@ func (m *Model) Search(ctx context.Context, srcs []Source, o Options) ([]Transla
 	return out, nil
 }
 
-// search1 runs one search under the model's lock.
+// search1 runs one search holding torch.
 func (m *Model) search1(ctx context.Context, ids [][]int64, o Options) (res [][]decode.Hypothesis, err error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	err = tch.Catch(func() error {
-		var err error
-		res, err = decode.TranslateContext(ctx, m.search, ids, o.Options, o.Batching, m.dev)
-		return err
+	err = withTorch(func() error {
+		return tch.Catch(func() error {
+			var err error
+			res, err = decode.TranslateContext(ctx, m.search, ids, o.Options, o.Batching, m.dev)
+			return err
+		})
 	})
 	return res, err
 }

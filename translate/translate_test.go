@@ -192,3 +192,51 @@ func TestCanceled(t *testing.T) {
 		t.Errorf("err %v, want context.Canceled", err)
 	}
 }
+
+// TestModelsTogether: searches of two Models and a Load running at once
+// (a server with several models, or reloading one) give what they give
+// alone: libtorch work of all Models is serialised (gotch's tensor scopes
+// are process-wide; unserialised, one goroutine's scope frees the other's
+// tensors and the process crashes).
+func TestModelsTogether(t *testing.T) {
+	a := loadToy(t)
+	b := loadToy(t)
+	lines := toyLines(t)[:16]
+	want, err := a.Translate(context.Background(), lines, translate.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 6; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for r := 0; r < 3; r++ {
+				if g == 5 {
+					if _, err := translate.Load([]string{filepath.Join("testdata", "toy.ckpt")}, gotch.CPU); err != nil {
+						errs <- err
+					}
+					continue
+				}
+				m := []*translate.Model{a, b}[g%2]
+				got, err := m.Translate(context.Background(), lines, translate.DefaultOptions())
+				if err != nil {
+					errs <- err
+					return
+				}
+				for k := range got {
+					if got[k].Hyps[0].Text != want[k].Hyps[0].Text {
+						errs <- fmt.Errorf("goroutine %d, line %d: %q, alone %q", g, k, got[k].Hyps[0].Text, want[k].Hyps[0].Text)
+						return
+					}
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

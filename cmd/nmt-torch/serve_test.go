@@ -82,6 +82,24 @@ func libre(url string, q any) (int, any, error) {
 	return resp.StatusCode, ans["translatedText"], nil
 }
 
+// queued reads the server's queue gauge.
+func queued(url string) float64 {
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "nmt_serve_queue_sentences{model=\"de-en\"} "); ok {
+			var f float64
+			fmt.Sscan(v, &f)
+			return f
+		}
+	}
+	return 0
+}
+
 var toyCheckpoint = filepath.Join("..", "..", "translate", "testdata", "toy.ckpt")
 
 // TestServeSameAsTranslate: 200 sentences through the server give nmt
@@ -146,7 +164,14 @@ func TestServeSameAsTranslate(t *testing.T) {
 		i = j
 	}
 
-	// SIGTERM with requests in flight: every one is answered.
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	if err := wait(); err != nil {
+		t.Fatalf("nmt serve after SIGTERM: %v, want a clean exit", err)
+	}
+
+	// SIGTERM with 32 requests in flight (queued: the server waits 1 s to
+	// batch them): every one is answered.
+	url, wait = startServe(t, "--checkpoint", toyCheckpoint, "--max-wait", "1s", "--max-tokens", "100000")
 	results := make(chan error, 32)
 	for c := 0; c < 32; c++ {
 		go func(c int) {
@@ -158,7 +183,11 @@ func TestServeSameAsTranslate(t *testing.T) {
 			results <- nil
 		}(c)
 	}
-	time.Sleep(5 * time.Millisecond)
+	for start := time.Now(); queued(url) < 64; time.Sleep(5 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("%v sentences queued after 10 s, want 64", queued(url))
+		}
+	}
 	syscall.Kill(os.Getpid(), syscall.SIGTERM)
 	for c := 0; c < 32; c++ {
 		if err := <-results; err != nil {
