@@ -163,16 +163,8 @@ func TestConcurrent(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			i := g % len(opts)
-			got, err := m.Translate(context.Background(), lines, opts[i])
-			if err != nil {
-				errs <- err
-				return
-			}
-			for k := range got {
-				if got[k].Hyps[0].Text != want[i][k].Hyps[0].Text {
-					errs <- fmt.Errorf("goroutine %d, line %d: %q, alone %q", g, k, got[k].Hyps[0].Text, want[i][k].Hyps[0].Text)
-					return
-				}
+			if err := sameAsAlone(m, lines, opts[i], want[i]); err != nil {
+				errs <- fmt.Errorf("goroutine %d: %w", g, err)
 			}
 		}(g)
 	}
@@ -220,16 +212,9 @@ func TestModelsTogether(t *testing.T) {
 					continue
 				}
 				m := []*translate.Model{a, b}[g%2]
-				got, err := m.Translate(context.Background(), lines, translate.DefaultOptions())
-				if err != nil {
-					errs <- err
+				if err := sameAsAlone(m, lines, translate.DefaultOptions(), want); err != nil {
+					errs <- fmt.Errorf("goroutine %d: %w", g, err)
 					return
-				}
-				for k := range got {
-					if got[k].Hyps[0].Text != want[k].Hyps[0].Text {
-						errs <- fmt.Errorf("goroutine %d, line %d: %q, alone %q", g, k, got[k].Hyps[0].Text, want[k].Hyps[0].Text)
-						return
-					}
 				}
 			}
 		}(g)
@@ -239,4 +224,19 @@ func TestModelsTogether(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// sameAsAlone translates lines with m and o and compares the best
+// hypotheses with want, what a call on its own gave.
+func sameAsAlone(m *translate.Model, lines []string, o translate.Options, want []translate.Translation) error {
+	got, err := m.Translate(context.Background(), lines, o)
+	if err != nil {
+		return err
+	}
+	for k := range got {
+		if g, w := got[k].Hyps[0].Text, want[k].Hyps[0].Text; g != w {
+			return fmt.Errorf("line %d: %q, alone %q", k+1, g, w)
+		}
+	}
+	return nil
 }
