@@ -84,6 +84,14 @@ func (b *batcher) submit(j *job) error {
 	return nil
 }
 
+// full reports whether n more sentences would be refused now (a check
+// before the work of preprocessing them; submit decides).
+func (b *batcher) full(n int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.queued > 0 && b.queued+n > b.maxQueue
+}
+
 func (b *batcher) signal() {
 	select {
 	case b.wake <- struct{}{}:

@@ -84,6 +84,9 @@ func (s *Server) translate(r *http.Request, e *entry, sents []string, o translat
 	if s.draining.Load() {
 		return nil, &apiError{Code: http.StatusServiceUnavailable, Message: errDraining.Error(), RetryAfter: 5}
 	}
+	if e.batch.full(len(sents)) {
+		return nil, queueFull()
+	}
 	j := &job{srcs: make([]translate.Source, len(sents)), opt: o, key: fmt.Sprint(o.Options), done: make(chan jobResult, 1)}
 	for i, t := range sents {
 		j.srcs[i] = e.Model.Preprocess(t)
@@ -99,7 +102,7 @@ func (s *Server) translate(r *http.Request, e *entry, sents []string, o translat
 	switch err := e.batch.submit(j); err {
 	case nil:
 	case errQueueFull:
-		return nil, &apiError{Code: http.StatusTooManyRequests, Message: "Slowdown: " + err.Error() + ", retry later", RetryAfter: 1}
+		return nil, queueFull()
 	default:
 		return nil, &apiError{Code: http.StatusServiceUnavailable, Message: err.Error(), RetryAfter: 5}
 	}
@@ -112,6 +115,10 @@ func (s *Server) translate(r *http.Request, e *entry, sents []string, o translat
 	case <-ctx.Done():
 		return nil, s.searchError(ctx.Err())
 	}
+}
+
+func queueFull() *apiError {
+	return &apiError{Code: http.StatusTooManyRequests, Message: "Slowdown: " + errQueueFull.Error() + ", retry later", RetryAfter: 1}
 }
 
 func (s *Server) searchError(err error) *apiError {
