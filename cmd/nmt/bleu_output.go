@@ -17,7 +17,7 @@ func (o *bleuOptions) single(ms []bleu.Metric, hyps []string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		l := m.Line(x.Sum())
+		l := m.Line(x)
 		if o.confidence {
 			l.Mean, l.CI = bleu.EstimateCIExact(bleu.Bootstrap(m, x, o.confidenceN, o.seed))
 			l.Signature = l.Signature.WithResampling("bs", o.confidenceN, o.seedName)
@@ -119,7 +119,7 @@ func (o *bleuOptions) table(ms []bleu.Metric, systems []bleuSystem) (string, err
 			if err != nil {
 				return "", err
 			}
-			rows[r] = append(rows[r], m.Line(x.Sum()).ScoreOnly(o.width))
+			rows[r] = append(rows[r], m.Line(x).ScoreOnly(o.width))
 		}
 	}
 	if o.json {

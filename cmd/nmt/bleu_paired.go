@@ -41,7 +41,7 @@ func (o *bleuOptions) pairedTable(ms []bleu.Metric, systems []bleuSystem) (strin
 			return "", err
 		}
 		base[k] = x
-		c := bleuPairedCell{score: m.ScoreVec(x.Sum())}
+		c := bleuPairedCell{score: m.Line(x).Score}
 		if o.pairedBS {
 			c.mean, c.ci = bleu.EstimateCI(bleu.Bootstrap(m, x, o.pairedN, o.seed))
 			c.hasCI = true

@@ -302,9 +302,10 @@ func TestBleuProcess(t *testing.T) {
 
 // TestBleuSacreBLEUGolden runs the command lines of testdata/sacrebleu/cases.txt
 // on the generated systems there and compares with sacreBLEU 2.6.0's
-// output (expected.txt; the version field reads VERSION). The JSON cases
-// are single-system scores; paired tests are compared as text, whose
-// numbers are rounded.
+// output (expected.txt; the version field reads VERSION), byte for byte:
+// the JSON of the paired tests prints every digit of the scores, bootstrap
+// means and intervals, so they must be computed with sacreBLEU's float32
+// resampling, numpy's pairwise mean and the C library's exp and log.
 func TestBleuSacreBLEUGolden(t *testing.T) {
 	dir, err := filepath.Abs(filepath.Join("testdata", "sacrebleu"))
 	if err != nil {

@@ -88,33 +88,62 @@ func (s CHRFStats) Add(o CHRFStats) {
 // fscore is sacreBLEU's CHRF._compute_f_score: the same operations in the
 // same order, so the same float64 result.
 func (c CHRFConfig) fscore(st []int64) float64 {
-	const eps = 1e-16
-	order := c.CharOrder + c.WordOrder
-	factor := float64(c.Beta * c.Beta)
-	score, avgPrec, avgRec, eff := 0.0, 0.0, 0.0, 0
-	for i := range order {
+	return c.combine(func(i int) (prec, rec float64, both bool) {
 		nHyp, nRef, nMatch := st[3*i], st[3*i+1], st[3*i+2]
-		prec, rec := eps, eps
+		prec, rec = chrfEps, chrfEps
 		if nHyp > 0 {
 			prec = float64(nMatch) / float64(nHyp)
 		}
 		if nRef > 0 {
 			rec = float64(nMatch) / float64(nRef)
 		}
-		denom := factor*prec + rec
+		return prec, rec, nHyp > 0 && nRef > 0
+	})
+}
+
+// fscore32 is fscore for statistics summed in float32, as sacreBLEU's
+// resampling passes them: numpy divides float32 by float32 in float32, and
+// the rest is float64.
+func (c CHRFConfig) fscore32(st []float32) float64 {
+	return c.combine(func(i int) (prec, rec float64, both bool) {
+		nHyp, nRef, nMatch := st[3*i], st[3*i+1], st[3*i+2]
+		prec, rec = chrfEps, chrfEps
+		if nHyp > 0 {
+			prec = float64(nMatch / nHyp)
+		}
+		if nRef > 0 {
+			rec = float64(nMatch / nRef)
+		}
+		return prec, rec, nHyp > 0 && nRef > 0
+	})
+}
+
+// chrfEps is the precision or recall of an order without n-grams.
+const chrfEps = 1e-16
+
+// combine averages the per-order precisions and recalls that order(i)
+// returns into the F-score, as _compute_f_score does. Products are rounded
+// before they are added (float64(a*b)), as Python rounds them.
+func (c CHRFConfig) combine(order func(i int) (prec, rec float64, both bool)) float64 {
+	n := c.CharOrder + c.WordOrder
+	factor := float64(c.Beta * c.Beta)
+	score, avgPrec, avgRec, eff := 0.0, 0.0, 0.0, 0
+	for i := range n {
+		prec, rec, both := order(i)
+		denom := float64(factor*prec) + rec
 		if denom > 0 {
 			score += (1 + factor) * prec * rec / denom
 		} else {
-			score += eps
+			score += chrfEps
 		}
-		if nHyp > 0 && nRef > 0 {
+		if both {
 			avgPrec += prec
 			avgRec += rec
 			eff++
 		}
 	}
 	if c.EpsSmoothing {
-		return 100 * score / float64(order)
+		return 100 * score / float64(n)
 	}
 	if eff == 0 {
 		avgPrec, avgRec = 0, 0
@@ -126,6 +155,6 @@ func (c CHRFConfig) fscore(st []int64) float64 {
 		return 0
 	}
 	score = (1 + factor) * avgPrec * avgRec
-	score /= factor*avgPrec + avgRec
+	score /= float64(factor*avgPrec) + avgRec
 	return 100 * score
 }

@@ -57,8 +57,8 @@ func PairedBootstrap(ms []Metric, base, sys []Matrix, n int, seed uint64) ([]Pai
 	idx := bootstrapIndices(base[0].Rows(), n, seed)
 	out := make([]PairedResult, len(ms))
 	for k, m := range ms {
-		bl := m.ScoreVec(base[k].Sum())
-		sc := m.ScoreVec(sys[k].Sum())
+		bl := m.Line(base[k]).Score
+		sc := m.Line(sys[k]).Score
 		blS := resampleScores(m, base[k], idx)
 		sysS := resampleScores(m, sys[k], idx)
 		mean, ci := EstimateCI(sysS)
@@ -101,8 +101,8 @@ func PairedRandomization(ms []Metric, base, sys []Matrix, n int, seed uint64) ([
 	}
 	out := make([]PairedResult, len(ms))
 	for k, m := range ms {
-		bl := m.ScoreVec(base[k].Sum())
-		sc := m.ScoreVec(sys[k].Sum())
+		bl := m.Line(base[k]).Score
+		sc := m.Line(sys[k]).Score
 		w := base[k].Width
 		sysSum := sys[k].Sum()
 		both := base[k].Sum()

@@ -11,8 +11,19 @@ type Metric interface {
 	Name() string
 	Signature() Signature
 	Matrix(hyps []string) (Matrix, error)
+	// Line returns the corpus score of x with its signature, ready to
+	// print, computed as sacreBLEU computes it from the segment statistics.
+	Line(x Matrix) Line
+	// ScoreVec returns the score of statistics summed exactly (the
+	// randomization test's pseudo-systems).
 	ScoreVec(sum []int64) float64
-	Line(sum []int64) Line // the score with its signature, ready to print
+
+	// Float32 returns the statistics of x as sacreBLEU resamples them:
+	// np.array(stats, dtype='float32'), row-major.
+	Float32(x Matrix) []float32
+	// ScoreFloat32 scores statistics summed in float32, with the float32
+	// and float64 arithmetic numpy applies to them in sacreBLEU's metric.
+	ScoreFloat32(sum []float32) float64
 }
 
 // Matrix holds per-segment sufficient statistics, one row of Width
@@ -60,6 +71,28 @@ func (b *BLEU) Matrix(hyps []string) (Matrix, error) {
 // ScoreVec returns BLEU for summed statistics in Matrix order.
 func (b *BLEU) ScoreVec(sum []int64) float64 { return b.cfg.compute(statsFromVec(sum)).Score }
 
+// Float32 returns the statistics of x in float32.
+func (b *BLEU) Float32(x Matrix) []float32 { return float32s(x) }
+
+// ScoreFloat32 returns BLEU for statistics summed in float32 (integers,
+// rounded to float32 beyond 2^24).
+func (b *BLEU) ScoreFloat32(sum []float32) float64 {
+	v := make([]int64, len(sum))
+	for i, f := range sum {
+		v[i] = int64(f)
+	}
+	return b.cfg.computeWith(statsFromVec(v), true).Score
+}
+
+// float32s converts every statistic of x to float32.
+func float32s(x Matrix) []float32 {
+	f := make([]float32, len(x.Data))
+	for i, v := range x.Data {
+		f[i] = float32(v)
+	}
+	return f
+}
+
 // Matrix returns the statistics of hyps as a Matrix.
 func (c *CHRF) Matrix(hyps []string) (Matrix, error) {
 	st, err := c.Stats(hyps)
@@ -79,6 +112,12 @@ func (c *CHRF) Matrix(hyps []string) (Matrix, error) {
 // ScoreVec returns chrF for summed statistics in Matrix order.
 func (c *CHRF) ScoreVec(sum []int64) float64 { return c.cfg.fscore(sum) }
 
+// Float32 returns the statistics of x in float32.
+func (c *CHRF) Float32(x Matrix) []float32 { return float32s(x) }
+
+// ScoreFloat32 returns chrF for statistics summed in float32.
+func (c *CHRF) ScoreFloat32(sum []float32) float64 { return c.cfg.fscore32(sum) }
+
 // bootstrapIndices draws sacreBLEU's resampling indices:
 // default_rng(seed).choice(rows, size=(n, rows), replace=True), row-major.
 func bootstrapIndices(rows, n int, seed uint64) []int {
@@ -88,24 +127,27 @@ func bootstrapIndices(rows, n int, seed uint64) []int {
 }
 
 // resampleScores scores every resample of x: sample s sums the rows
-// idx[s*rows:(s+1)*rows].
+// idx[s*rows:(s+1)*rows]. As in sacreBLEU (stats_np[idxs], _s.sum(0)),
+// the statistics are float32 and each column is summed in float32, row
+// after row.
 func resampleScores(m Metric, x Matrix, idx []int) []float64 {
-	rows := x.Rows()
+	rows, w := x.Rows(), x.Width
 	if rows == 0 {
 		return nil
 	}
+	f := m.Float32(x)
 	n := len(idx) / rows
 	out := make([]float64, n)
 	parallelN(n, func(lo, hi int) {
-		sum := make([]int64, x.Width)
+		sum := make([]float32, w)
 		for s := lo; s < hi; s++ {
 			clear(sum)
 			for _, i := range idx[s*rows : (s+1)*rows] {
-				for j, v := range x.Row(i) {
+				for j, v := range f[i*w : (i+1)*w] {
 					sum[j] += v
 				}
 			}
-			out[s] = m.ScoreVec(sum)
+			out[s] = m.ScoreFloat32(sum)
 		}
 	})
 	return out
@@ -189,10 +231,10 @@ func pairwiseSum(a []float64) float64 {
 	}
 }
 
-// Line returns the printable score for summed statistics in Matrix order.
-func (b *BLEU) Line(sum []int64) Line { return b.Score(statsFromVec(sum)).Line() }
+// Line returns the printable corpus score of x.
+func (b *BLEU) Line(x Matrix) Line { return b.Score(statsFromVec(x.Sum())).Line() }
 
-// Line returns the printable score for summed statistics in Matrix order.
-func (c *CHRF) Line(sum []int64) Line {
-	return Line{Name: c.Name(), Score: c.cfg.fscore(sum), Signature: c.Signature()}
+// Line returns the printable corpus score of x.
+func (c *CHRF) Line(x Matrix) Line {
+	return Line{Name: c.Name(), Score: c.cfg.fscore(x.Sum()), Signature: c.Signature()}
 }

@@ -130,7 +130,7 @@ func TestREADMESignificance(t *testing.T) {
 	c3 := wmt17Matrices(t, dir, ms, "C-3MA.4959")
 	for k, m := range ms {
 		mean, ci := EstimateCIExact(Bootstrap(m, c3[k], 1000, 12345))
-		l := Line{Score: m.ScoreVec(c3[k].Sum()), Mean: mean, CI: ci}
+		l := Line{Score: m.Line(c3[k]).Score, Mean: mean, CI: ci}
 		if got := l.ScoreOnly(3); got != want[k] {
 			t.Errorf("--confidence %s: %s, want %s", m.Name(), got, want[k])
 		}
@@ -140,7 +140,7 @@ func TestREADMESignificance(t *testing.T) {
 	base := wmt17Matrices(t, dir, ms, "LIUM-NMT.4900")
 	for k, w := range []string{"26.6 (26.6 ± 0.6)", "55.9 (55.9 ± 0.5)"} {
 		mean, ci := EstimateCI(Bootstrap(ms[k], base[k], 1000, 12345))
-		if got := fmt.Sprintf("%.1f (%.1f ± %.1f)", ms[k].ScoreVec(base[k].Sum()), mean, ci); got != w {
+		if got := fmt.Sprintf("%.1f (%.1f ± %.1f)", ms[k].Line(base[k]).Score, mean, ci); got != w {
 			t.Errorf("baseline %s: %s, want %s", ms[k].Name(), got, w)
 		}
 	}

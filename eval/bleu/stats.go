@@ -1,7 +1,5 @@
 package bleu
 
-import "math"
-
 // Stats are BLEU's sufficient statistics for one segment or, summed with
 // Add, for a corpus: hypothesis length, the reference length closest to it,
 // and per n-gram order the clipped matches and hypothesis n-grams.
@@ -51,17 +49,22 @@ func myLog(x float64) float64 {
 	if x == 0 {
 		return logFloor
 	}
-	return math.Log(x)
+	return libmLog(x)
 }
 
 // compute turns summed statistics into a Score, following sacreBLEU's
 // BLEU.compute_bleu step by step (same operations in the same order, so
 // the same float64 results).
-func (c Config) compute(s Stats) Score {
+func (c Config) compute(s Stats) Score { return c.computeWith(s, false) }
+
+// computeWith is compute; with f32 set, add-k smoothing stores its sums in
+// float32 as sacreBLEU's resampling does (its statistics are then a numpy
+// float32 array, modified in place).
+func (c Config) computeWith(s Stats, f32 bool) Score {
 	sc := Score{Counts: s.Correct, Totals: s.Total, HypLen: s.HypLen, RefLen: s.RefLen}
 	if s.HypLen < s.RefLen {
 		if s.HypLen > 0 {
-			sc.BP = math.Exp(1 - float64(s.RefLen)/float64(s.HypLen))
+			sc.BP = libmExp(1 - float64(s.RefLen)/float64(s.HypLen))
 		}
 	} else {
 		sc.BP = 1
@@ -81,6 +84,9 @@ func (c Config) compute(s Stats) Score {
 		if method == "add-k" && n > 1 {
 			correct += sv
 			total += sv
+			if f32 {
+				correct, total = float64(float32(correct)), float64(float32(total))
+			}
 		}
 		if total == 0 {
 			break
@@ -102,7 +108,7 @@ func (c Config) compute(s Stats) Score {
 	for _, p := range sc.Precisions[:effOrder] {
 		sum += myLog(p)
 	}
-	sc.Score = sc.BP * math.Exp(sum/float64(effOrder))
+	sc.Score = sc.BP * libmExp(sum/float64(effOrder))
 	return sc
 }
 

@@ -151,22 +151,62 @@ func (t *TER) Matrix(hyps []string) (Matrix, error) {
 
 // score turns summed statistics into a TERScore.
 func (t *TER) score(sum []int64) TERScore {
-	edits, refLen := float64(sum[0]), float64(sum[1])/float64(t.scale)
+	return t.scoreOf(sum[0], float64(sum[1])/float64(t.scale))
+}
+
+// corpus is the TERScore of x as sacreBLEU sums its segment statistics:
+// the mean reference lengths of the segments as float64, one after the
+// other (with 3 references they are not exact).
+func (t *TER) corpus(x Matrix) TERScore {
+	edits, refLen := int64(0), 0.0
+	for i := 0; i < len(x.Data); i += 2 {
+		edits += x.Data[i]
+		refLen += float64(x.Data[i+1]) / float64(t.scale)
+	}
+	return t.scoreOf(edits, refLen)
+}
+
+func (t *TER) scoreOf(edits int64, refLen float64) TERScore {
 	var s float64
 	switch {
 	case refLen > 0:
-		s = edits / refLen
+		s = float64(edits) / refLen
 	case edits > 0:
 		s = 1 // empty references and a non-empty hypothesis
 	}
-	return TERScore{Score: 100 * s, NumEdits: int(sum[0]), RefLength: refLen, Signature: t.Signature()}
+	return TERScore{Score: 100 * s, NumEdits: int(edits), RefLength: refLen, Signature: t.Signature()}
 }
 
 // ScoreVec returns the score of summed statistics.
 func (t *TER) ScoreVec(sum []int64) float64 { return t.score(sum).Score }
 
-// Line returns the printable score of summed statistics.
-func (t *TER) Line(sum []int64) Line { return t.score(sum).Line() }
+// Float32 returns the statistics of x as sacreBLEU's float32 array holds
+// them: the edits, and the mean reference length (a float64, then
+// rounded to float32).
+func (t *TER) Float32(x Matrix) []float32 {
+	f := make([]float32, len(x.Data))
+	for i := 0; i < len(f); i += 2 {
+		f[i] = float32(x.Data[i])
+		f[i+1] = float32(float64(x.Data[i+1]) / float64(t.scale))
+	}
+	return f
+}
+
+// ScoreFloat32 returns TER for statistics summed in float32: numpy divides
+// them in float32.
+func (t *TER) ScoreFloat32(sum []float32) float64 {
+	var s float64
+	switch {
+	case sum[1] > 0:
+		s = float64(sum[0] / sum[1])
+	case sum[0] > 0:
+		s = 1
+	}
+	return 100 * s
+}
+
+// Line returns the printable corpus score of x.
+func (t *TER) Line(x Matrix) Line { return t.corpus(x).Line() }
 
 // Corpus computes corpus TER for hyps.
 func (t *TER) Corpus(hyps []string) (TERScore, error) {
@@ -174,7 +214,7 @@ func (t *TER) Corpus(hyps []string) (TERScore, error) {
 	if err != nil {
 		return TERScore{}, err
 	}
-	return t.score(m.Sum()), nil
+	return t.corpus(m), nil
 }
 
 // CorpusTER computes corpus TER of hyps against the reference streams
