@@ -213,21 +213,3 @@ func bleuCheckLengths(refFiles []string, refs [][]string, sys []bleuSystem) erro
 	}
 	return nil
 }
-
-// bleuCheckEmptyRefs reports a segment whose every reference is empty, which
-// sacreBLEU rejects.
-func bleuCheckEmptyRefs(refFiles []string, refs [][]string) error {
-	for i := range refs[0] {
-		empty := true
-		for _, r := range refs {
-			if r[i] != "" {
-				empty = false
-				break
-			}
-		}
-		if empty {
-			return fmt.Errorf("%s:%d: empty reference (a segment needs at least one non-empty reference; sacreBLEU rejects this too)", refFiles[0], i+1)
-		}
-	}
-	return nil
-}

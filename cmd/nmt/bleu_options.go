@@ -188,11 +188,6 @@ func (o *bleuOptions) run(stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := bleuCheckLengths(refNames, refs, systems); err != nil {
 		return err
 	}
-	if slices.Contains(o.metrics, "bleu") || slices.Contains(o.metrics, "chrf") {
-		if err := bleuCheckEmptyRefs(refNames, refs); err != nil {
-			return err
-		}
-	}
 	switch {
 	case paired && len(systems) < 2:
 		return errors.New("paired tests need several systems: give them with -i (the first is the baseline)")
@@ -257,10 +252,6 @@ func (o *bleuOptions) newMetrics(refs [][]string) ([]bleu.Metric, error) {
 			m, err = bleu.NewTER(refs, o.ter)
 		}
 		if err != nil {
-			var se *bleu.SegmentError
-			if errors.As(err, &se) {
-				return nil, fmt.Errorf("%s:%d: %s", o.refFiles[0], se.Segment, se.Msg)
-			}
 			return nil, err
 		}
 		ms = append(ms, m)

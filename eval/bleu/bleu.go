@@ -29,29 +29,20 @@ type refSegment struct {
 // tokens never match, so they need not be told apart.
 const oov = ^uint32(0)
 
-// SegmentError reports a problem with one segment (numbered from 1).
-type SegmentError struct {
-	Segment int
-	Msg     string
-}
-
-func (e *SegmentError) Error() string { return fmt.Sprintf("segment %d: %s", e.Segment, e.Msg) }
-
 // New prepares BLEU for the reference streams refs: refs[k][i] is the k-th
-// reference of segment i. An empty reference is ignored, as in sacreBLEU,
-// and the signature then says nrefs:var; a segment whose references are
-// all empty is an error (a *SegmentError).
+// reference of segment i. An empty reference is a reference of length 0
+// with no n-grams, as in sacreBLEU (since 2.2).
 func New(refs [][]string, cfg Config) (*BLEU, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	tok, _ := newTokenizer(cfg.tokenizer())
 	b := &BLEU{cfg: cfg, tok: tok}
-	segs, nrefs, err := collectRefs(refs)
+	segs, err := collectRefs(refs)
 	if err != nil {
 		return nil, err
 	}
-	b.nrefs = nrefs
+	b.nrefs = strconv.Itoa(len(refs))
 	b.refs, b.chunk = make([]refSegment, len(segs)), chunkSize(len(segs))
 	b.vocab = make([]map[string]uint32, (len(segs)+b.chunk-1)/b.chunk)
 	parallel(len(segs), func(lo, hi int, _ *scratch) {
@@ -80,42 +71,21 @@ func New(refs [][]string, cfg Config) (*BLEU, error) {
 }
 
 // collectRefs transposes reference streams into per-segment lists of
-// non-empty references and works out the nrefs signature field.
-func collectRefs(refs [][]string) ([][]string, string, error) {
+// references.
+func collectRefs(refs [][]string) ([][]string, error) {
 	if len(refs) == 0 {
-		return nil, "", fmt.Errorf("bleu: no references")
+		return nil, fmt.Errorf("bleu: no references")
 	}
-	n := len(refs[0])
+	segs := make([][]string, len(refs[0]))
 	for k, r := range refs {
-		if len(r) != n {
-			return nil, "", fmt.Errorf("bleu: reference stream %d has %d segments, stream 1 has %d", k+1, len(r), n)
+		if len(r) != len(segs) {
+			return nil, fmt.Errorf("bleu: reference stream %d has %d segments, stream 1 has %d", k+1, len(r), len(segs))
+		}
+		for i, line := range r {
+			segs[i] = append(segs[i], line)
 		}
 	}
-	segs := make([][]string, n)
-	counts := map[int]bool{}
-	for i := range n {
-		var lines []string
-		for _, r := range refs {
-			if r[i] != "" {
-				lines = append(lines, r[i])
-			}
-		}
-		if len(lines) == 0 {
-			return nil, "", &SegmentError{Segment: i + 1, Msg: "every reference is empty (sacreBLEU rejects this too)"}
-		}
-		counts[len(lines)] = true
-		segs[i] = lines
-	}
-	nrefs := "var"
-	if len(counts) == 1 {
-		for c := range counts {
-			nrefs = strconv.Itoa(c)
-		}
-	}
-	if n == 0 {
-		nrefs = strconv.Itoa(len(refs))
-	}
-	return segs, nrefs, nil
+	return segs, nil
 }
 
 // preprocess lowercases (optionally), strips trailing whitespace and

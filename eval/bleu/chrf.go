@@ -2,6 +2,7 @@ package bleu
 
 import (
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -37,16 +38,16 @@ func (s CHRFScore) Line() Line {
 func (s CHRFScore) String() string { return s.Line().Text(2, false) }
 
 // NewCHRF prepares chrF for the reference streams refs (refs[k][i] is the
-// k-th reference of segment i); empty references are handled as in New.
+// k-th reference of segment i); an empty reference has no n-grams.
 func NewCHRF(refs [][]string, cfg CHRFConfig) (*CHRF, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	segs, nrefs, err := collectRefs(refs)
+	segs, err := collectRefs(refs)
 	if err != nil {
 		return nil, err
 	}
-	c := &CHRF{cfg: cfg, nrefs: nrefs, refs: make([][]chrfRef, len(segs))}
+	c := &CHRF{cfg: cfg, nrefs: strconv.Itoa(len(refs)), refs: make([][]chrfRef, len(segs))}
 	words := make([][][]string, len(segs))
 	parallel(len(segs), func(lo, hi int, _ *scratch) {
 		for i := lo; i < hi; i++ {

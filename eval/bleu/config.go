@@ -93,8 +93,7 @@ func (c Config) version() string {
 	return c.Version
 }
 
-// signature returns the BLEU signature for nrefs references ("var" when
-// segments have different numbers of references).
+// signature returns the BLEU signature for nrefs references.
 func (c Config) signature(nrefs string) Signature {
 	var s Signature
 	s.set("nrefs", nrefs)

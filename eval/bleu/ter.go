@@ -80,20 +80,12 @@ func (s TERScore) Line() Line {
 func (s TERScore) String() string { return s.Line().Text(2, false) }
 
 // NewTER prepares TER for the reference streams refs (refs[k][i] is the
-// k-th reference of segment i). Unlike BLEU and chrF, an empty reference
-// is scored, as sacreBLEU scores it: every hypothesis word is an edit.
+// k-th reference of segment i). An empty reference is scored, as
+// sacreBLEU scores it: every hypothesis word is an edit.
 func NewTER(refs [][]string, cfg TERConfig) (*TER, error) {
-	if len(refs) == 0 {
-		return nil, fmt.Errorf("bleu: no references")
-	}
-	segs := make([][]string, len(refs[0]))
-	for k, r := range refs {
-		if len(r) != len(segs) {
-			return nil, fmt.Errorf("bleu: reference stream %d has %d segments, stream 1 has %d", k+1, len(r), len(segs))
-		}
-		for i, line := range r {
-			segs[i] = append(segs[i], line)
-		}
+	segs, err := collectRefs(refs)
+	if err != nil {
+		return nil, err
 	}
 	t := &TER{cfg: cfg, nrefs: strconv.Itoa(len(refs)), refs: make([][][]string, len(segs)), scale: 1}
 	for i, rs := range segs {
