@@ -8,6 +8,8 @@
 #  2. gotch v0.9.1: downloaded with `go mod download`, copied to
 #     third_party/gotch (git-ignored; go.mod replaces the module with it),
 #     patched (patches/gotch/README.md says what and why).
+#     github.com/sugarme/tokenizer v0.3.0 likewise, in third_party/tokenizer
+#     (patches/tokenizer/README.md); `setup.sh --tokenizer` does only this.
 #  3. build/lib/libtch.so: gotch's C++ glue plus csrc/, compiled once against
 #     that libtorch. Generated functions that the libtorch lacks are found by
 #     compiling and replaced by stubs that return a clear error.
@@ -29,6 +31,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 GOTCH_VERSION=v0.9.1
+TOKENIZER_VERSION=v0.3.0
 JOBS=${JOBS:-$(nproc)}
 
 say() { printf 'setup: %s\n' "$*" >&2; }
@@ -145,6 +148,33 @@ GO
 	echo "$stamp" >third_party/gotch.tmp/.nmt-stamp
 	rm -rf third_party/gotch
 	mv third_party/gotch.tmp third_party/gotch
+}
+
+# prepare_tokenizer materialises the patched github.com/sugarme/tokenizer
+# copy (pure Go: nmt spm and prepare read Hugging Face tokenizer.json with
+# it). Only third_party/tokenizer is written.
+prepare_tokenizer() {
+	local stamp="$TOKENIZER_VERSION $(cat patches/tokenizer/*.patch | sha256sum | cut -c1-16)"
+	if [ -f third_party/tokenizer/.nmt-stamp ] && [ "$(cat third_party/tokenizer/.nmt-stamp)" = "$stamp" ]; then
+		return
+	fi
+	say "preparing github.com/sugarme/tokenizer $TOKENIZER_VERSION in third_party/tokenizer"
+	local dir
+	dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/sugarme/tokenizer@$TOKENIZER_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	[ -d "$dir" ] || die "go mod download github.com/sugarme/tokenizer@$TOKENIZER_VERSION failed"
+	rm -rf third_party/tokenizer.tmp
+	mkdir -p third_party
+	cp -r "$dir" third_party/tokenizer.tmp
+	chmod -R u+w third_party/tokenizer.tmp
+	# From the top with --directory: run inside the ignored copy, git apply
+	# skipped these diffs (their "index" lines) without an error.
+	for p in patches/tokenizer/*.patch; do
+		git apply -p1 --directory=third_party/tokenizer.tmp "$p" || die "patch $p does not apply"
+	done
+	grep -q normalizeWith third_party/tokenizer.tmp/normalizer/normalized.go || die "patches/tokenizer were not applied"
+	echo "$stamp" >third_party/tokenizer.tmp/.nmt-stamp
+	rm -rf third_party/tokenizer
+	mv third_party/tokenizer.tmp third_party/tokenizer
 }
 
 # build_glue compiles libtch.so, stubbing what this libtorch lacks.
@@ -338,12 +368,17 @@ serve_test_tools() {
 }
 
 need_go
+if [ "${1:-}" = --tokenizer ]; then
+	prepare_tokenizer
+	exit 0
+fi
 find_libtorch
 if [ "${1:-}" = --check ]; then
 	say "libtorch $TORCH_VERSION ($TORCH_KIND, $TORCH_LIB) is usable"
 	exit 0
 fi
 [ -n "${NMT_GLUE_ONLY:-}" ] || prepare_gotch
+[ -n "${NMT_GLUE_ONLY:-}" ] || prepare_tokenizer
 build_glue
 build_dist
 [ -n "${NMT_GLUE_ONLY:-}" ] || build_bins

@@ -38,6 +38,9 @@ func (m *Model) EncodeIDs(line string) []int {
 // encode is SentencePieceProcessor::Encode: normalize, segment, then
 // spell unknown pieces as bytes or merge runs of them.
 func (m *Model) encode(line string) []token {
+	if m.hf != nil {
+		return m.hf.encode(line)
+	}
 	s := m.norm.normalize(line)
 	if s == "" {
 		return nil
@@ -266,7 +269,14 @@ func (m *Model) encodeBPE(s string) []token {
 // byte that starts no valid character), the <unk> piece becomes the
 // model's unknown surface ( ⁇ ) and other unknown pieces stay as they
 // are.
+//
+// A tokenizer.json model decodes with its own decoder, special tokens
+// left out; a piece not in its vocabulary is its unknown token, or left
+// out when it has none.
 func (m *Model) Decode(pieces []string) string {
+	if m.hf != nil {
+		return m.hf.decode(m.hf.pieceIDs(pieces))
+	}
 	ids := make([]int, len(pieces))
 	for i, p := range pieces {
 		ids[i] = m.PieceToID(p)
@@ -276,6 +286,14 @@ func (m *Model) Decode(pieces []string) string {
 
 // DecodeIDs is Decode for piece ids; it fails on an id out of range.
 func (m *Model) DecodeIDs(ids []int) (string, error) {
+	if m.hf != nil {
+		for _, id := range ids {
+			if id < 0 || id >= len(m.hf.pieces) {
+				return "", fmt.Errorf("spm: id %d out of range [0, %d)", id, len(m.hf.pieces))
+			}
+		}
+		return m.hf.decode(ids), nil
+	}
 	pieces := make([]string, len(ids))
 	for i, id := range ids {
 		if id < 0 || id >= len(m.pieces) {

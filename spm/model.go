@@ -48,9 +48,11 @@ type Model struct {
 	unkSurface       string
 	whitespaceSuffix bool
 	norm             normalizer
+
+	hf *hfModel // a Hugging Face tokenizer.json model instead; see hf.go
 }
 
-// Load reads a .model file.
+// Load reads a .model file, or a Hugging Face tokenizer.json file.
 func Load(path string) (*Model, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -63,8 +65,12 @@ func Load(path string) (*Model, error) {
 	return m, nil
 }
 
-// Parse reads a serialized ModelProto.
+// Parse reads a serialized ModelProto, or the JSON of a Hugging Face
+// tokenizer.json file.
 func Parse(b []byte) (*Model, error) {
+	if isJSON(b) {
+		return parseHF(b)
+	}
 	m := &Model{kind: Unigram, unkID: -1, unkSurface: " \u2047 ",
 		normal: map[string]int{}, reserved: map[string]int{}}
 	m.norm = normalizer{addDummyPrefix: true, removeExtraSpaces: true, escapeSpaces: true}
@@ -230,8 +236,12 @@ func walk(b []byte, f func(field int, v uint64, data []byte) error) error {
 	return nil
 }
 
-// Kind returns "unigram" or "bpe".
+// Kind returns "unigram" or "bpe", or for a tokenizer.json model
+// "hf-bpe", "hf-unigram", "hf-wordpiece" or "hf-wordlevel".
 func (m *Model) Kind() string {
+	if m.hf != nil {
+		return m.hf.kind
+	}
 	if m.kind == BPE {
 		return "bpe"
 	}
@@ -239,13 +249,35 @@ func (m *Model) Kind() string {
 }
 
 // Size returns the number of pieces.
-func (m *Model) Size() int { return len(m.pieces) }
+func (m *Model) Size() int {
+	if m.hf != nil {
+		return len(m.hf.pieces)
+	}
+	return len(m.pieces)
+}
 
-// Pieces returns the vocabulary in id order.
-func (m *Model) Pieces() []Piece { return append([]Piece(nil), m.pieces...) }
+// Pieces returns the vocabulary in id order (a tokenizer.json model's
+// pieces are all Normal, with score 0).
+func (m *Model) Pieces() []Piece {
+	if m.hf != nil {
+		out := make([]Piece, len(m.hf.pieces))
+		for i, p := range m.hf.pieces {
+			out[i] = Piece{Text: p, Type: Normal}
+		}
+		return out
+	}
+	return append([]Piece(nil), m.pieces...)
+}
 
-// PieceToID returns the id of a piece, or the unknown id.
+// PieceToID returns the id of a piece, or the unknown id (-1 for a
+// tokenizer.json model without an unknown token).
 func (m *Model) PieceToID(p string) int {
+	if m.hf != nil {
+		if id, ok := m.hf.vocab[p]; ok {
+			return id
+		}
+		return m.hf.unkID
+	}
 	if id, ok := m.reserved[p]; ok {
 		return id
 	}
@@ -256,7 +288,12 @@ func (m *Model) PieceToID(p string) int {
 }
 
 // IDToPiece returns the text of piece id.
-func (m *Model) IDToPiece(id int) string { return m.pieces[id].Text }
+func (m *Model) IDToPiece(id int) string {
+	if m.hf != nil {
+		return m.hf.pieces[id]
+	}
+	return m.pieces[id].Text
+}
 
 // trie maps byte strings to piece ids, walked one byte at a time.
 type trie struct {

@@ -64,7 +64,7 @@ func prepareTextCommand() *cli.Command {
 		&cli.BoolFlag{Name: "lowercase", Usage: "lowercase after tokenizing"},
 		&cli.IntFlag{Name: "bpe-merges", Value: 10000, Usage: "joint BPE merges learned on train (0: no BPE)"},
 		&cli.IntFlag{Name: "bpe-min-frequency", Value: 2, Usage: "subword-nmt --min-frequency"},
-		&cli.StringFlag{Name: "spm", Usage: "segment both sides with the SentencePiece `MODEL` instead of the Moses tokenizer and BPE"},
+		&cli.StringFlag{Name: "spm", Usage: "segment both sides with the SentencePiece `MODEL` (or Hugging Face tokenizer.json) instead of the Moses tokenizer and BPE"},
 		&cli.StringFlag{Name: "spm-src", Usage: "SentencePiece `MODEL` of the source side (with --spm-tgt)"},
 		&cli.StringFlag{Name: "spm-tgt", Usage: "SentencePiece `MODEL` of the target side"},
 		&cli.IntFlag{Name: "clean-max", Usage: "drop training pairs with more tokens than this, as clean-corpus-n.perl (0: no cleaning)"},

@@ -15,10 +15,10 @@ import (
 // nmt spm encode|decode: spm_encode and spm_decode.
 
 func spmCommand() *cli.Command {
-	model := &cli.StringFlag{Name: "model", Required: true, Usage: "SentencePiece `FILE` (.model)"}
+	model := &cli.StringFlag{Name: "model", Required: true, Usage: "SentencePiece `FILE` (.model), or a Hugging Face tokenizer.json"}
 	return &cli.Command{
 		Name:  "spm",
-		Usage: "segment text with a SentencePiece model like spm_encode / spm_decode",
+		Usage: "segment text with a SentencePiece model like spm_encode / spm_decode, or with a Hugging Face tokenizer.json",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "encode",

@@ -169,7 +169,7 @@ func (p *pipeline) install() error {
 // isOutput reports whether name is a file that Run writes.
 func isOutput(name string) bool {
 	if name == "codes" || (strings.HasPrefix(name, "dict.") && strings.HasSuffix(name, ".txt")) ||
-		(strings.HasPrefix(name, "spm.") && strings.HasSuffix(name, ".model")) {
+		(strings.HasPrefix(name, "spm.") && (strings.HasSuffix(name, ".model") || strings.HasSuffix(name, ".json"))) {
 		return true
 	}
 	for _, split := range []string{"train.", "valid.", "test."} {

@@ -89,3 +89,48 @@ func TestSPMSettingsRefused(t *testing.T) {
 		t.Error("a missing model was accepted")
 	}
 }
+
+// TestRunSPMHF: prepare with a Hugging Face tokenizer.json model (a BPE
+// with byte fallback, spm/testdata/hf.tar.gz): copied as spm.json, its
+// kind recorded, the pieces its Encode's, and SPMJoin back to the text.
+func TestRunSPMHF(t *testing.T) {
+	dir := t.TempDir()
+	s, g := writeCorpus(t, dir, 40)
+	model := testfix.HFModel(t, "llama")
+	st := Settings{Recipe: "text", SrcLang: "de", TgtLang: "en", JoinedDictionary: true, Dict: data.DefaultDictConfig()}
+	sp, err := SPMFiles(model, model, "de", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SPM = sp
+	in, _ := TextConfig{TrainSrc: s, TrainTgt: g}.Inputs()
+	out := filepath.Join(dir, "out")
+	if _, err := Run(Config{Settings: st, Out: out, Inputs: in, SPMSrc: model, SPMTgt: model}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := LoadReport(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.SPM == nil || rep.SPM.SrcModel != "spm.json" || rep.SPM.TgtModel != "spm.json" || rep.SPM.Kind != "hf-bpe" {
+		t.Fatalf("prepare.json spm = %+v", rep.SPM)
+	}
+	m, err := rep.Settings.LoadSPM(out, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := lines(t, filepath.Join(out, "train.tok.en"))
+	pieces := lines(t, filepath.Join(out, "train.spm.en"))
+	join, err := rep.Settings.SPMJoin(out, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range raw {
+		if want := strings.Join(m.Encode(raw[i]), " "); pieces[i] != want {
+			t.Fatalf("train.spm.en:%d = %q, want %q", i+1, pieces[i], want)
+		}
+		if got := join(pieces[i]); got != raw[i] {
+			t.Errorf("SPMJoin(train.spm.en:%d) = %q, want %q", i+1, got, raw[i])
+		}
+	}
+}

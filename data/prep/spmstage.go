@@ -14,13 +14,19 @@ import (
 
 // SPMFiles returns the settings and file names for segmenting with the
 // SentencePiece models at srcPath and tgtPath (one joint model when they
-// are the same file): spm.model, or spm.SRC.model and spm.TGT.model.
+// are the same file): spm.model, or spm.SRC.model and spm.TGT.model; for
+// Hugging Face tokenizer.json models spm.json, or spm.SRC.json and
+// spm.TGT.json.
 func SPMFiles(srcPath, tgtPath, srcLang, tgtLang string) (*SPMSettings, error) {
 	src, err := spm.Load(srcPath)
 	if err != nil {
 		return nil, err
 	}
-	s := &SPMSettings{SrcModel: "spm.model", TgtModel: "spm.model", Kind: src.Kind()}
+	ext := ".model"
+	if strings.HasPrefix(src.Kind(), "hf-") {
+		ext = ".json"
+	}
+	s := &SPMSettings{SrcModel: "spm" + ext, TgtModel: "spm" + ext, Kind: src.Kind()}
 	if tgtPath != srcPath {
 		tgt, err := spm.Load(tgtPath)
 		if err != nil {
@@ -29,7 +35,7 @@ func SPMFiles(srcPath, tgtPath, srcLang, tgtLang string) (*SPMSettings, error) {
 		if tgt.Kind() != src.Kind() {
 			return nil, fmt.Errorf("prep: %s is a %s model, %s a %s model: want one kind", srcPath, src.Kind(), tgtPath, tgt.Kind())
 		}
-		s.SrcModel, s.TgtModel = "spm."+srcLang+".model", "spm."+tgtLang+".model"
+		s.SrcModel, s.TgtModel = "spm."+srcLang+ext, "spm."+tgtLang+ext
 	}
 	return s, nil
 }

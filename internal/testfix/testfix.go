@@ -46,16 +46,31 @@ func TarGz(path string) (map[string][]byte, error) {
 // spm/testdata/spm.tar.gz into a temporary directory and returns its path.
 func SPMModel(t testing.TB, name string) string {
 	t.Helper()
+	return spmFixture(t, "spm.tar.gz", name+".model")
+}
+
+// HFModel writes the tokenizer.json file name ("bert", "gpt2", "t5",
+// "llama", ...) of spm/testdata/hf.tar.gz into a temporary directory and
+// returns its path.
+func HFModel(t testing.TB, name string) string {
+	t.Helper()
+	return spmFixture(t, "hf.tar.gz", "./"+name+".json")
+}
+
+// spmFixture writes member of spm/testdata/archive into a temporary
+// directory and returns its path.
+func spmFixture(t testing.TB, archive, member string) string {
+	t.Helper()
 	_, self, _, _ := runtime.Caller(0)
-	files, err := TarGz(filepath.Join(filepath.Dir(self), "..", "..", "spm", "testdata", "spm.tar.gz"))
+	files, err := TarGz(filepath.Join(filepath.Dir(self), "..", "..", "spm", "testdata", archive))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, ok := files[name+".model"]
+	b, ok := files[member]
 	if !ok {
-		t.Fatalf("no %s.model in spm/testdata/spm.tar.gz", name)
+		t.Fatalf("no %s in spm/testdata/%s", member, archive)
 	}
-	path := filepath.Join(t.TempDir(), name+".model")
+	path := filepath.Join(t.TempDir(), filepath.Base(member))
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
