@@ -107,6 +107,18 @@ check_openblas() {
 	esac
 }
 
+# copy_module MODULE VERSION NAME copies the module from `go mod download`
+# to third_party/NAME.tmp, writable.
+copy_module() {
+	local dir
+	dir=$(GOFLAGS=-mod=mod go mod download -json "$1@$2" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+	[ -d "$dir" ] || die "go mod download $1@$2 failed"
+	rm -rf "third_party/$3.tmp"
+	mkdir -p third_party
+	cp -r "$dir" "third_party/$3.tmp"
+	chmod -R u+w "third_party/$3.tmp"
+}
+
 # prepare_gotch materialises the patched gotch copy.
 prepare_gotch() {
 	local stamp="$GOTCH_VERSION $(cat patches/gotch/*.patch internal/build/gotchpatch/*.go internal/build/keepalive/*.go | sha256sum | cut -c1-16)"
@@ -114,13 +126,7 @@ prepare_gotch() {
 		return
 	fi
 	say "preparing gotch $GOTCH_VERSION in third_party/gotch"
-	local dir
-	dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/sugarme/gotch@$GOTCH_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-	[ -d "$dir" ] || die "go mod download github.com/sugarme/gotch@$GOTCH_VERSION failed"
-	rm -rf third_party/gotch.tmp
-	mkdir -p third_party
-	cp -r "$dir" third_party/gotch.tmp
-	chmod -R u+w third_party/gotch.tmp
+	copy_module github.com/sugarme/gotch "$GOTCH_VERSION" gotch
 	(cd "$root" && go run ./internal/build/gotchpatch third_party/gotch.tmp)
 	for p in patches/gotch/*.patch; do
 		(cd third_party/gotch.tmp && git apply -p1 "$root/$p") || die "patch $p does not apply"
@@ -159,15 +165,9 @@ prepare_tokenizer() {
 		return
 	fi
 	say "preparing github.com/sugarme/tokenizer $TOKENIZER_VERSION in third_party/tokenizer"
-	local dir
-	dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/sugarme/tokenizer@$TOKENIZER_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-	[ -d "$dir" ] || die "go mod download github.com/sugarme/tokenizer@$TOKENIZER_VERSION failed"
-	rm -rf third_party/tokenizer.tmp
-	mkdir -p third_party
-	cp -r "$dir" third_party/tokenizer.tmp
-	chmod -R u+w third_party/tokenizer.tmp
+	copy_module github.com/sugarme/tokenizer "$TOKENIZER_VERSION" tokenizer
 	# From the top with --directory: run inside the ignored copy, git apply
-	# skipped these diffs (their "index" lines) without an error.
+	# skipped these diffs without an error.
 	for p in patches/tokenizer/*.patch; do
 		git apply -p1 --directory=third_party/tokenizer.tmp "$p" || die "patch $p does not apply"
 	done

@@ -2,41 +2,21 @@ package spm
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 // testdata/hf.tar.gz holds Hugging Face tokenizer.json files (written with
 // Hugging Face tokenizers 0.23.2; testdata/README.md says how) and what
 // that library's encode and decode give for the 1,330 lines of
 // spm.tar.gz's input.txt.
-var (
-	hfOnce  sync.Once
-	hfFiles map[string][]byte
-	hfErr   error
-)
+var hfArchive = &archive{name: "hf.tar.gz"}
 
-func hfFixture(t testing.TB, name string) []byte {
-	t.Helper()
-	hfOnce.Do(func() { hfFiles, hfErr = testfix.TarGz(filepath.Join("testdata", "hf.tar.gz")) })
-	if hfErr != nil {
-		t.Fatal(hfErr)
-	}
-	b, ok := hfFiles["./"+name]
-	if !ok {
-		t.Fatalf("no %s in testdata/hf.tar.gz", name)
-	}
-	return b
-}
+func hfFixture(t testing.TB, name string) []byte { return hfArchive.file(t, "./"+name) }
 
-func hfLines(t testing.TB, name string) []string {
-	return strings.Split(strings.TrimSuffix(string(hfFixture(t, name)), "\n"), "\n")
-}
+func hfLines(t testing.TB, name string) []string { return hfArchive.lines(t, "./"+name) }
 
 // hfModels: each file, its kind, and the fixture whose outputs it must
 // give (the -hf files are Hugging Face's own re-save of the others, in

@@ -15,28 +15,36 @@ import (
 // lines (held-out sentences, lines with characters the models never saw,
 // normalisation cases), and what spm_encode and spm_decode print for
 // them; testdata/README.md has the commands.
-var (
-	fixOnce  sync.Once
-	fixFiles map[string][]byte
-	fixErr   error
-)
+var spmArchive = &archive{name: "spm.tar.gz"}
 
-func fixture(t testing.TB, name string) []byte {
+// archive is a fixture archive of testdata, read once.
+type archive struct {
+	name  string
+	once  sync.Once
+	files map[string][]byte
+	err   error
+}
+
+func (a *archive) file(t testing.TB, name string) []byte {
 	t.Helper()
-	fixOnce.Do(func() { fixFiles, fixErr = testfix.TarGz(filepath.Join("testdata", "spm.tar.gz")) })
-	if fixErr != nil {
-		t.Fatal(fixErr)
+	a.once.Do(func() { a.files, a.err = testfix.TarGz(filepath.Join("testdata", a.name)) })
+	if a.err != nil {
+		t.Fatal(a.err)
 	}
-	b, ok := fixFiles[name]
+	b, ok := a.files[name]
 	if !ok {
-		t.Fatalf("no %s in testdata/spm.tar.gz", name)
+		t.Fatalf("no %s in testdata/%s", name, a.name)
 	}
 	return b
 }
 
-func fixtureLines(t testing.TB, name string) []string {
-	return strings.Split(strings.TrimSuffix(string(fixture(t, name)), "\n"), "\n")
+func (a *archive) lines(t testing.TB, name string) []string {
+	return strings.Split(strings.TrimSuffix(string(a.file(t, name)), "\n"), "\n")
 }
+
+func fixture(t testing.TB, name string) []byte { return spmArchive.file(t, name) }
+
+func fixtureLines(t testing.TB, name string) []string { return spmArchive.lines(t, name) }
 
 func fixtureModel(t testing.TB, name string) *Model {
 	m, err := Parse(fixture(t, name+".model"))

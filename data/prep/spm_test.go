@@ -15,24 +15,7 @@ import (
 // from them, prepare.json names the model copied into the directory, and
 // the Preprocessor and SPMJoin go from text to pieces and back.
 func TestRunSPM(t *testing.T) {
-	dir := t.TempDir()
-	s, g := writeCorpus(t, dir, 40)
-	model := testfix.SPMModel(t, "uni")
-	st := Settings{Recipe: "text", SrcLang: "de", TgtLang: "en", JoinedDictionary: true, Dict: data.DefaultDictConfig()}
-	sp, err := SPMFiles(model, model, "de", "en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SPM = sp
-	in, _ := TextConfig{TrainSrc: s, TrainTgt: g}.Inputs()
-	out := filepath.Join(dir, "out")
-	if _, err := Run(Config{Settings: st, Out: out, Inputs: in, SPMSrc: model, SPMTgt: model}); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := LoadReport(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, rep := runSPM(t, testfix.SPMModel(t, "uni"))
 	if rep.SPM == nil || rep.SPM.SrcModel != "spm.model" || rep.SPM.TgtModel != "spm.model" || rep.SPM.Kind != "unigram" {
 		t.Fatalf("prepare.json spm = %+v", rep.SPM)
 	}
@@ -94,24 +77,7 @@ func TestSPMSettingsRefused(t *testing.T) {
 // with byte fallback, spm/testdata/hf.tar.gz): copied as spm.json, its
 // kind recorded, the pieces its Encode's, and SPMJoin back to the text.
 func TestRunSPMHF(t *testing.T) {
-	dir := t.TempDir()
-	s, g := writeCorpus(t, dir, 40)
-	model := testfix.HFModel(t, "llama")
-	st := Settings{Recipe: "text", SrcLang: "de", TgtLang: "en", JoinedDictionary: true, Dict: data.DefaultDictConfig()}
-	sp, err := SPMFiles(model, model, "de", "en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.SPM = sp
-	in, _ := TextConfig{TrainSrc: s, TrainTgt: g}.Inputs()
-	out := filepath.Join(dir, "out")
-	if _, err := Run(Config{Settings: st, Out: out, Inputs: in, SPMSrc: model, SPMTgt: model}); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := LoadReport(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, rep := runSPM(t, testfix.HFModel(t, "llama"))
 	if rep.SPM == nil || rep.SPM.SrcModel != "spm.json" || rep.SPM.TgtModel != "spm.json" || rep.SPM.Kind != "hf-bpe" {
 		t.Fatalf("prepare.json spm = %+v", rep.SPM)
 	}
@@ -133,4 +99,28 @@ func TestRunSPMHF(t *testing.T) {
 			t.Errorf("SPMJoin(train.spm.en:%d) = %q, want %q", i+1, got, raw[i])
 		}
 	}
+}
+
+// runSPM prepares a 40-pair corpus with the joint model at path and
+// returns the output directory and its report.
+func runSPM(t *testing.T, model string) (string, *Report) {
+	t.Helper()
+	dir := t.TempDir()
+	s, g := writeCorpus(t, dir, 40)
+	st := Settings{Recipe: "text", SrcLang: "de", TgtLang: "en", JoinedDictionary: true, Dict: data.DefaultDictConfig()}
+	sp, err := SPMFiles(model, model, "de", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SPM = sp
+	in, _ := TextConfig{TrainSrc: s, TrainTgt: g}.Inputs()
+	out := filepath.Join(dir, "out")
+	if _, err := Run(Config{Settings: st, Out: out, Inputs: in, SPMSrc: model, SPMTgt: model}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := LoadReport(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, rep
 }
