@@ -7,6 +7,7 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -111,7 +112,7 @@ func beamStep(m Model, st State, sents []*sentence, step int, o *Options, dev go
 	var ci []int64
 	if off != nil {
 		var err error
-		if cv, ci, err = tch.RowTopK(lp, k); err != nil {
+		if cv, ci, err = kernel.RowTopK(lp, k); err != nil {
 			panic(err)
 		}
 		for r, x := range off {

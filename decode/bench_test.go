@@ -9,6 +9,7 @@ import (
 
 	"github.com/fixup-nmt/nmt/decode"
 	"github.com/fixup-nmt/nmt/fixup"
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/transformer"
 )
@@ -22,8 +23,9 @@ import (
 // README-section.md).
 func BenchmarkDecode(b *testing.B) {
 	tch.LockThread()
-	tch.SetThreads(tch.DefaultThreads()) // the reference's --threads (NMT_THREADS)
-	tch.TuneMalloc()
+	if err := kernel.Start(); err != nil { // NMT_THREADS and the rest, as commands do
+		b.Fatal(err)
+	}
 	for _, preset := range []string{"small", "iwslt"} {
 		var m *transformer.Model
 		for _, beam := range []int{1, 5} {

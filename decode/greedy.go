@@ -4,7 +4,7 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
-	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/kernel"
 )
 
 // Greedy decodes each source sentence by always taking the most probable
@@ -41,7 +41,7 @@ func greedyStep(m Model, st State, sents []*sentence, step int, o *Options, dev 
 	var bi []int64
 	if off != nil { // the CPU kernels: each row's largest entry, on the kernels' threads
 		var err error
-		if bv, bi, err = tch.RowTopK(lp, 1); err != nil {
+		if bv, bi, err = kernel.RowTopK(lp, 1); err != nil {
 			panic(err)
 		}
 		for i, x := range off {

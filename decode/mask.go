@@ -4,21 +4,17 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
-	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/kernel"
 )
 
 // logitModel is a Model whose steps can also return logits: the
 // log-probabilities plus a constant per row. On the CPU the searches then
-// rank the logits (tch.RowTopK) and subtract each row's log-sum-exp
-// (tch.RowLogSumExp) from what they keep, instead of writing out
-// log-softmax over the whole vocabulary.
+// rank the logits (kernel.RowTopK) and subtract each row's log-sum-exp
+// (kernel.RowLogSumExp) from what they keep, instead of writing out
+// log-softmax over the whole vocabulary (unless Options.LogSoftmax).
 type logitModel interface {
 	StepLogits(prev *ts.Tensor, st State) *ts.Tensor
 }
-
-// fusedSearch lets the searches use logitModel (tests turn it off to
-// compare).
-var fusedSearch = true
 
 // stepScores runs one decoder step over prev and returns the scores
 // [N, V] to rank, with fairseq's rules applied (mask), and off: row r's
@@ -26,10 +22,10 @@ var fusedSearch = true
 // scores are log-probabilities). eosCol is mask's, as log-probabilities.
 func stepScores(m Model, st State, prev []int64, o *Options, step int, hist [][]int64, forced bool, dev gotch.Device) (scores *ts.Tensor, off, eosCol []float32) {
 	pt := int64Tensor(prev, []int64{int64(len(prev))}, dev)
-	if lm, ok := m.(logitModel); ok && fusedSearch && !dev.IsCuda() {
+	if lm, ok := m.(logitModel); ok && !o.LogSoftmax && !dev.IsCuda() {
 		scores = lm.StepLogits(pt, st)
 		var err error
-		if off, err = tch.RowLogSumExp(scores); err != nil {
+		if off, err = kernel.RowLogSumExp(scores); err != nil {
 			panic(err)
 		}
 	} else {

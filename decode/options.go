@@ -36,6 +36,11 @@ type Options struct {
 	// see bound in beam.go.
 	Exhaustive bool
 	Special    Special
+	// LogSoftmax makes the CPU searches rank libtorch's log-softmax over
+	// the vocabulary instead of the logits through the search kernels
+	// (kernel.RowTopK minus kernel.RowLogSumExp): the same hypotheses
+	// with the same scores, slower; for tests that compare the two.
+	LogSoftmax bool `json:"-" yaml:"-"`
 }
 
 // DefaultOptions are fairseq-generate's defaults: beam 5, max length 200,

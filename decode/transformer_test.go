@@ -140,7 +140,7 @@ func TestRealBeam1EqualsGreedy(t *testing.T) {
 	}
 }
 
-// The searches rank a transformer's logits on the CPU (tch.RowTopK minus
+// The searches rank a transformer's logits on the CPU (kernel.RowTopK minus
 // each row's log-sum-exp) instead of its log-softmax: the same
 // hypotheses with the same scores, under every per-step rule.
 func TestRealLogitSearchMatchesLogSoftmax(t *testing.T) {
@@ -148,7 +148,7 @@ func TestRealLogitSearchMatchesLogSoftmax(t *testing.T) {
 	m := realModel(t, "default")
 	src := randSrc(9, 24, 10, 3)
 	run := func(o decode.Options, fused bool) [][]decode.Hypothesis {
-		defer decode.SetFusedSearch(fused)()
+		o.LogSoftmax = !fused
 		res, err := decode.Translate(decode.FromTransformer(m), src, o, decode.Batching{BatchSize: 4}, gotch.CPU)
 		if err != nil {
 			t.Fatal(err)

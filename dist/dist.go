@@ -5,7 +5,7 @@
 // barrier. Every collective has a timeout, and libtorch's errors come back
 // as Go errors.
 //
-// The C++ shim is csrc/nmt_dist.cpp, built by scripts/setup.sh into
+// The C++ shim is csrc/dist/dist.cpp, built by scripts/setup.sh into
 // build/lib/libnmtdist.so. As with all torch work (package tch), call
 // everything from one goroutine locked to its OS thread.
 //
@@ -16,7 +16,7 @@ package dist
 // #cgo CFLAGS: -I${SRCDIR}/../csrc
 // #cgo LDFLAGS: -L${SRCDIR}/../build/lib -Wl,-rpath,${SRCDIR}/../build/lib -lnmtdist
 // #include <stdlib.h>
-// #include "nmt_dist.h"
+// #include "dist/dist.h"
 import "C"
 
 import (

@@ -10,10 +10,12 @@
 #     patched (patches/gotch/README.md says what and why).
 #     github.com/sugarme/tokenizer v0.3.0 likewise, in third_party/tokenizer
 #     (patches/tokenizer/README.md); `setup.sh --tokenizer` does only this.
-#  3. build/lib/libtch.so: gotch's C++ glue plus csrc/, compiled once against
-#     that libtorch. Generated functions that the libtorch lacks are found by
-#     compiling and replaced by stubs that return a clear error.
-#  4. build/lib/libnmtdist.so: csrc/nmt_dist.cpp, nmt's shim over
+#  3. build/lib/libtch.so: gotch's C++ glue plus csrc/ (every csrc/*/*.cpp
+#     but csrc/dist/ and tests: package tch's glue and nmt's kernels),
+#     compiled once against that libtorch. Generated functions that the
+#     libtorch lacks are found by compiling and replaced by stubs that
+#     return a clear error.
+#  4. build/lib/libnmtdist.so: csrc/dist/, nmt's shim over
 #     libtorch's c10d (distributed training; package dist), compiled with
 #     -DUSE_C10D_GLOO (needs Debian's libgloo-dev headers, installed with
 #     apt-get when run as root and missing) and, when the libtorch has CUDA
@@ -239,10 +241,11 @@ build_glue() {
 		echo "$stamp" >build/.glue-stamp
 		relink=yes
 	fi
-	# csrc/nmt_dist.* are the c10d shim's (build_dist), not the glue's.
+	# csrc/dist/ is the c10d shim's (build_dist), not the glue's; files
+	# named *_test.cpp are tests (internal/build runs them).
 	# The project's own files may assume -fno-math-errno (as libtorch is
 	# built): sqrt without its errno branch vectorizes. -Wno-psabi: GCC's
-	# note on 32-byte vector arguments (csrc/nmt_simd.h), which stay inline.
+	# note on 32-byte vector arguments (csrc/common/simd.h), which stay inline.
 	# at::parallel_for is inline: compiled without OpenMP, the project's
 	# kernels (loss, Adam, search, attention, the split GEMM) run on one
 	# thread. They are built with -fopenmp and linked to the libgomp that
@@ -255,17 +258,24 @@ build_glue() {
 	else
 		say "libtorch loads no libgomp: nmt's own CPU kernels will run on one thread"
 	fi
-	local f o objs="" s pcxx="$cxx -fno-math-errno -Wno-psabi $omp"
-	for f in csrc/nmt_api.cpp csrc/nmt_cpu_cache.cpp csrc/nmt_loss.cpp csrc/nmt_optim.cpp csrc/nmt_decode.cpp csrc/nmt_gemm.cpp csrc/nmt_pool.cpp; do
-		o=build/obj/$(basename "$f" .cpp).o
+	local f o objs="" s pcxx="$cxx -fno-math-errno -Wno-psabi $omp" headers
+	# A header change recompiles every file (they include each other's).
+	headers=$(ls csrc/*/*.h | grep -v '^csrc/dist/')
+	for f in $(ls csrc/*/*.cpp | grep -v -e '^csrc/dist/' -e '_test\.cpp$'); do
+		# build/obj/<folder>_<file>.o: csrc/gemm/gemm.cpp -> gemm_gemm.o
+		o=build/obj/$(basename "$(dirname "$f")")_$(basename "$f" .cpp).o
 		objs="$objs $o"
-		s=$(printf '%s\n%s\n%s\n' "$pcxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - "$f" csrc/nmt_api.h csrc/nmt_guard.h csrc/nmt_simd.h csrc/nmt_pool.h | sha256sum | cut -c1-16)
+		s=$(printf '%s\n%s\n%s\n' "$pcxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - "$f" $headers | sha256sum | cut -c1-16)
 		[ -f "$o" ] && [ "$(cat "$o.stamp" 2>/dev/null)" = "$s" ] && continue
 		say "compiling $f"
 		$pcxx -DNMT_LIBTORCH_VERSION="\"$TORCH_VERSION\"" -c "$f" -o "$o" || die "$f does not compile against libtorch $TORCH_VERSION"
 		echo "$s" >"$o.stamp"
 		relink=yes
 	done
+	# The objects of files since removed or renamed are not linked: relink
+	# when the list changes.
+	[ "$(cat build/.objs 2>/dev/null)" = "$objs" ] || relink=yes
+	echo "$objs" >build/.objs
 	printf 'kind=%s\nversion=%s\nlib=%s\ncuda=%s\n' "$TORCH_KIND" "$TORCH_VERSION" "$TORCH_LIB" "${cuda_flags:+yes}" >build/libtorch.env
 	[ -n "$relink" ] || [ ! -f build/lib/libtch.so ] || return 0
 	g++ -shared -o build/lib/libtch.so.tmp build/obj/torch_api.o $objs \
@@ -274,14 +284,14 @@ build_glue() {
 	mv build/lib/libtch.so.tmp build/lib/libtch.so
 }
 
-# build_dist compiles build/lib/libnmtdist.so, the c10d shim (csrc/nmt_dist.*)
+# build_dist compiles build/lib/libnmtdist.so, the c10d shim (csrc/dist/)
 # that package dist links. It needs gloo's headers: c10d's
 # ProcessGroupGloo.hpp includes <gloo/...>.
 build_dist() {
 	if [ -n "${NMT_NO_DIST:-}" ]; then
 		say "building without distributed training (NMT_NO_DIST=1): a stub libnmtdist.so"
 		mkdir -p build/lib build/obj
-		gcc -shared -fPIC -O2 -Icsrc -o build/lib/libnmtdist.so.tmp csrc/nmt_dist_stub.c
+		gcc -shared -fPIC -O2 -Icsrc -o build/lib/libnmtdist.so.tmp csrc/dist/dist_stub.c
 		mv build/lib/libnmtdist.so.tmp build/lib/libnmtdist.so
 		rm -f build/.dist-stamp
 		return 0
@@ -318,7 +328,7 @@ build_dist() {
 		[ -f "$d/gloo/algorithm.h" ] && gloo_inc=yes
 	done
 	if [ -z "$gloo_inc" ] && [ -z "$nccl" ]; then
-		apt_install libgloo-dev || die "gloo's headers (gloo/algorithm.h) are missing, needed by the c10d shim csrc/nmt_dist.cpp: as root run 'apt-get install libgloo-dev' (Debian 12), or set NMT_NO_DIST=1 to build without distributed training"
+		apt_install libgloo-dev || die "gloo's headers (gloo/algorithm.h) are missing, needed by the c10d shim csrc/dist/dist.cpp: as root run 'apt-get install libgloo-dev' (Debian 12), or set NMT_NO_DIST=1 to build without distributed training"
 		[ -f /usr/include/gloo/algorithm.h ] || die "libgloo-dev installed but /usr/include/gloo/algorithm.h is missing"
 		gloo_inc=yes
 	fi
@@ -329,15 +339,15 @@ build_dist() {
 	fi
 	local cxx="$(torch_cxx -O2) -Icsrc $flags"
 	local stamp
-	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - csrc/nmt_dist.cpp csrc/nmt_dist.h | sha256sum | cut -c1-16)
+	stamp=$(printf '%s\n%s\n%s\n' "$cxx" "$TORCH_LIB" "$TORCH_VERSION" | cat - csrc/dist/dist.cpp csrc/dist/dist.h | sha256sum | cut -c1-16)
 	if [ -f build/lib/libnmtdist.so ] && [ "$(cat build/.dist-stamp 2>/dev/null)" = "$stamp" ]; then
 		return
 	fi
 	mkdir -p build/lib build/obj
-	say "compiling the c10d shim csrc/nmt_dist.cpp ($flags)"
-	$cxx -c csrc/nmt_dist.cpp -o build/obj/nmt_dist.o 2>build/obj/dist-errors.log ||
-		die "csrc/nmt_dist.cpp does not compile against libtorch $TORCH_VERSION; see build/obj/dist-errors.log"
-	g++ -shared -Wl,--no-undefined -o build/lib/libnmtdist.so.tmp build/obj/nmt_dist.o \
+	say "compiling the c10d shim csrc/dist/dist.cpp ($flags)"
+	$cxx -c csrc/dist/dist.cpp -o build/obj/dist.o 2>build/obj/dist-errors.log ||
+		die "csrc/dist/dist.cpp does not compile against libtorch $TORCH_VERSION; see build/obj/dist-errors.log"
+	g++ -shared -Wl,--no-undefined -o build/lib/libnmtdist.so.tmp build/obj/dist.o \
 		-L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" $libs -ltorch -ltorch_cpu -lc10 2>>build/obj/dist-errors.log ||
 		die "linking build/lib/libnmtdist.so failed (is this libtorch built with USE_DISTRIBUTED?); see build/obj/dist-errors.log"
 	mv build/lib/libnmtdist.so.tmp build/lib/libnmtdist.so

@@ -19,8 +19,8 @@ import (
 
 	"github.com/sugarme/gotch"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/serve"
-	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/translate"
 )
 
@@ -37,7 +37,7 @@ var (
 // toy loads the toy model once for all tests.
 func toy(t testing.TB) *translate.Model {
 	toyOnce.Do(func() {
-		tch.SetThreads(1)
+		kernel.SetThreads(1)
 		toyModel, toyErr = translate.Load([]string{toyCheckpoint}, gotch.CPU)
 	})
 	if toyErr != nil {

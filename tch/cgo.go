@@ -53,21 +53,14 @@ func WithHandles(f func(arr *unsafe.Pointer) error, groups ...[]*ts.Tensor) erro
 	return f((*unsafe.Pointer)(p))
 }
 
-// handle is t's C handle, or nil for a nil t (an absent optional tensor).
-// The caller keeps t alive across the C call that takes it.
-func handle(t *ts.Tensor) unsafe.Pointer {
-	if t == nil {
-		return nil
-	}
-	return t.Ctensor()
-}
-
-// cError turns the error message an nmt C entry point returns (NULL: no
-// error) into an error, freeing the message.
-func cError(msg *C.char) error {
+// CError turns the error message a C entry point of nmt returns (NULL: no
+// error; else a malloc'd string, csrc/common/guard.h) into an error,
+// freeing the message. It takes the *C.char as an unsafe.Pointer, since
+// each cgo package has its own C types.
+func CError(msg unsafe.Pointer) error {
 	if msg == nil {
 		return nil
 	}
-	defer C.free(unsafe.Pointer(msg))
-	return errors.New(C.GoString(msg))
+	defer C.free(msg)
+	return errors.New(C.GoString((*C.char)(msg)))
 }

@@ -1,6 +1,11 @@
-// Package tch is nmt's thin layer over gotch: runtime facts and settings
-// (threads, libtorch version, BLAS, CUDA devices), device choice, turning
-// gotch panics into errors, and memory scopes.
+// Package tch is nmt's thin layer over gotch: facts and settings of
+// libtorch (its threads, version, BLAS, CUDA devices, glibc malloc's
+// tuning), device choice, turning gotch panics into errors, memory scopes,
+// and the cgo helpers every package that calls C uses (WithHandles for
+// arrays of tensor handles, CError for the error messages of nmt's C entry
+// points). Its C side is csrc/tch/. nmt's own kernels, their thread pool
+// and allocator, and the runtime's settings are package kernel, the layer
+// above.
 //
 // Rules for torch code in nmt, which this package makes easy to follow:
 //

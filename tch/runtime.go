@@ -5,7 +5,7 @@ package tch
 // #define _GNU_SOURCE
 // #include <dlfcn.h>
 // #include <stdlib.h>
-// #include "nmt_api.h"
+// #include "tch/tch.h"
 //
 // // OpenBLAS names the kernels it picked; other BLAS libraries lack the call.
 // static const char *nmt_openblas_corename(void) {
@@ -19,54 +19,34 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
-	"syscall"
 	"unsafe"
+
+	"github.com/sugarme/gotch/ts"
 )
 
 // LockThread wires the calling goroutine to its OS thread for good. Call it
 // first in any goroutine that runs torch code (tests included).
 func LockThread() { runtime.LockOSThread() }
 
-// SetThreads sets libtorch's intra-op thread count and that of nmt's own
-// kernels' pool (csrc/nmt_pool.h); n <= 0 leaves them.
+// SetThreads sets libtorch's intra-op thread count; n <= 0 leaves it.
+// kernel.SetThreads sets it together with the pool of nmt's kernels,
+// which is what commands and tests want.
 func SetThreads(n int) {
 	if n > 0 {
 		C.nmt_set_num_threads(C.int(n))
 	}
 }
 
-// DefaultThreads returns $NMT_THREADS when set to a positive number, else
-// the number of CPUs. libtorch starts with one thread on some machines.
-func DefaultThreads() int {
-	if v, err := strconv.Atoi(os.Getenv("NMT_THREADS")); err == nil && v > 0 {
-		return v
-	}
-	return runtime.NumCPU()
-}
-
 // Threads returns libtorch's intra-op thread count.
 func Threads() int { return int(C.nmt_get_num_threads()) }
 
-// KernelThreads returns how many threads one parallel loop of nmt's own
-// CPU kernels (csrc/) uses: Threads() when they were built with OpenMP, as
-// setup builds them where libtorch loads libgomp, else 1.
-func KernelThreads() int { return int(C.nmt_kernel_threads()) }
-
-// PoolThreads returns how many threads one parallel loop on the pool of
-// nmt's kernels (the linear layers, attention and search kernels) uses.
-func PoolThreads() int { return int(C.nmt_pool_threads_used()) }
-
-// poolRethrows reports whether an exception in one task of a pool loop
-// reaches the loop's caller (for tests).
-func poolRethrows() bool { return C.nmt_pool_rethrows() == 1 }
-
 // SerialTorch runs f with libtorch's own parallel loops held to one thread
-// while nmt's kernels keep their pool: for work made of small ops between
-// large kernels, like a decoding step, where waking libtorch's sleeping
-// threads for each op costs more than the op. f runs on the calling
-// goroutine, wired to its OS thread meanwhile (the limit is the thread's).
+// (the pool of nmt's kernels keeps its threads): for work made of small
+// ops between large kernels, like a decoding step, where waking
+// libtorch's sleeping threads for each op costs more than the op. f runs
+// on the calling goroutine, wired to its OS thread meanwhile (the limit is
+// the thread's).
 func SerialTorch(f func()) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -106,49 +86,9 @@ func CUDADevices() []string {
 // per training step of the small model otherwise). It is what
 // MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=<large> does from the
 // environment, with MALLOC_ARENA_MAX=1 too (torch code may run on a
-// thread whose arena glibc trims regardless). NMT_MALLOC=default leaves
-// malloc alone.
-//
-// It also puts CPU tensors of 1 MiB and more on nmt's caching allocator
-// (csrc/nmt_cpu_cache.cpp; EnableCPUCache), since glibc still returns
-// memory to the kernel in this pattern often enough to cost a large and
-// erratic share of a step in page faults.
-func TuneMalloc() bool {
-	if os.Getenv("NMT_MALLOC") == "default" {
-		return false
-	}
-	EnableCPUCache()
-	return C.nmt_tune_malloc() == 1
-}
-
-// EnableCPUCache makes libtorch allocate CPU tensors of 1 MiB and more
-// through nmt's caching allocator, which keeps up to NMT_CPU_CACHE_MB MiB
-// of freed blocks for reuse, like libtorch's CUDA caching allocator (by
-// default 4096 MiB, or a quarter of the machine's memory if that is
-// less). NMT_CPU_CACHE=0 leaves libtorch's allocator alone. It reports
-// whether the cache is in use.
-func EnableCPUCache() bool {
-	if os.Getenv("NMT_CPU_CACHE") == "0" {
-		return false
-	}
-	mb := int64(4096)
-	var si syscall.Sysinfo_t
-	if syscall.Sysinfo(&si) == nil {
-		mb = min(mb, int64(si.Totalram)*int64(si.Unit)/4>>20)
-	}
-	if v, err := strconv.ParseInt(os.Getenv("NMT_CPU_CACHE_MB"), 10, 64); err == nil && v >= 0 {
-		mb = v
-	}
-	return C.nmt_cpu_cache_enable(C.longlong(mb<<20)) == 1
-}
-
-// CPUCacheStats returns the bytes the CPU cache holds free and how many
-// allocations it served from the cache (hits) and from malloc (misses).
-func CPUCacheStats() (cached, hits, misses int64) {
-	var c, h, m C.longlong
-	C.nmt_cpu_cache_stats(&c, &h, &m)
-	return int64(c), int64(h), int64(m)
-}
+// thread whose arena glibc trims regardless). It reports whether glibc
+// took the settings. kernel.Apply calls it unless NMT_MALLOC=default.
+func TuneMalloc() bool { return C.nmt_tune_malloc() == 1 }
 
 // BuiltWithCUDA reports whether the glue library links a CUDA libtorch.
 func BuiltWithCUDA() bool { return C.nmt_built_with_cuda() != 0 }
@@ -161,6 +101,19 @@ func BLASCore() string {
 		return strings.TrimSpace(C.GoString(p))
 	}
 	return ""
+}
+
+// ClearGrads drops the gradients of params (PyTorch's
+// zero_grad(set_to_none=True)): the next backward writes them afresh,
+// which saves zeroing them and then adding to the zeros.
+func ClearGrads(params []*ts.Tensor) {
+	if len(params) == 0 {
+		return
+	}
+	WithHandles(func(arr *unsafe.Pointer) error {
+		C.nmt_clear_grads(arr, C.int64_t(len(params)))
+		return nil
+	}, params)
 }
 
 // LoadedLibraries returns the resolved paths of the shared libraries

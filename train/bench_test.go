@@ -15,6 +15,7 @@ import (
 	"github.com/sugarme/gotch/ts"
 
 	"github.com/fixup-nmt/nmt/data"
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -81,12 +82,20 @@ func benchTrainer(b testing.TB, c Config, vocab int) *Trainer {
 	return t
 }
 
-// benchThreads is $NMT_THREADS, else 2 (the reference's setting here).
-func benchThreads() int {
-	if v, err := strconv.Atoi(os.Getenv("NMT_THREADS")); err == nil && v > 0 {
-		return v
+// startBench applies the environment's runtime settings, as commands do
+// (kernel.Start), with 2 threads unless NMT_THREADS says (the reference's
+// setting here).
+func startBench(b *testing.B) {
+	s, err := kernel.Env()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return 2
+	if s.Threads == 0 {
+		s.Threads = 2
+	}
+	if err := kernel.Apply(s); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // benchTrain times whole updates (forward, label-smoothed loss, backward,
@@ -94,8 +103,7 @@ func benchThreads() int {
 // target tokens per second of the median update, as the reference does.
 func benchTrain(b *testing.B, arch string, layers, dim, ffn, heads, vocab, batchTokens int, norm, init string) {
 	tch.LockThread()
-	tch.SetThreads(benchThreads())
-	tch.TuneMalloc()
+	startBench(b)
 	c := DefaultConfig()
 	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = arch, layers, layers, dim, ffn, heads
 	c.Norm, c.Init, c.Dropout, c.LabelSmoothing = norm, init, 0.3, 0.1
@@ -164,7 +172,7 @@ func statmRSS() int64 {
 // update makes (the goal is within 5%).
 func BenchmarkLeak(b *testing.B) {
 	tch.LockThread()
-	tch.SetThreads(2)
+	kernel.SetThreads(2)
 	c := DefaultConfig()
 	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = "small", 1, 1, 32, 64, 2
 	c.Norm, c.Init, c.Dropout, c.LabelSmoothing, c.ClipNorm = "none", "fixup", 0.1, 0.1, 1
@@ -200,20 +208,17 @@ func BenchmarkLeak(b *testing.B) {
 // small preset's logits ([64, 32, 8000]), fused and as libtorch's ops.
 func BenchmarkLabelSmoothedCE(b *testing.B) {
 	tch.LockThread()
-	tch.SetThreads(benchThreads())
-	tch.TuneMalloc()
+	startBench(b)
 	ManualSeed(1)
 	x := ts.MustRandn([]int64{64, 32, 8000}, gotch.Float, gotch.CPU).MustSetRequiresGrad(true, true)
 	tgt := ts.MustRandintLow(4, 8000, []int64{64, 32}, gotch.Int64, gotch.CPU)
 	for _, fused := range []bool{true, false} {
 		name := map[bool]string{true: "fused", false: "ops"}[fused]
 		b.Run(name, func(b *testing.B) {
-			old := fusedLoss
-			fusedLoss = fused
-			defer func() { fusedLoss = old }()
+			ce := lossPath(fused)
 			for i := 0; i < b.N; i++ {
 				s := ts.NewScope()
-				loss, _ := LabelSmoothedCE(x, tgt, 0.1, int64(data.PADID))
+				loss, _ := ce(x, tgt, 0.1, int64(data.PADID))
 				loss.MustBackward()
 				x.MustGrad(false).MustZero_()
 				s.Close()

@@ -4,12 +4,8 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
-	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/kernel"
 )
-
-// fusedLoss lets LabelSmoothedCE use tch.FusedLabelSmoothedCE for CPU float
-// logits (tests turn it off to compare with the composed ops).
-var fusedLoss = true
 
 // LabelSmoothedCE is fairseq's label_smoothed_nll_loss with reduce=True:
 //
@@ -24,18 +20,25 @@ var fusedLoss = true
 // number of target tokens (and ln 2) to report them, as fairseq does.
 // The tensors belong to the current scope.
 //
-// CPU float logits go through one fused op (csrc/nmt_loss.cpp: one read
-// of the logits and one write of their gradient, against about nine passes
-// for the composed ops); other devices and dtypes through libtorch's ops.
+// CPU float logits go through one kernel (kernel.LabelSmoothedCE: one
+// read of the logits and one write of their gradient, against about nine
+// passes for libtorch's ops); other devices and dtypes through libtorch's
+// ops (labelSmoothedCEOps).
 func LabelSmoothedCE(logits, target *ts.Tensor, eps float64, pad int64) (loss, nll *ts.Tensor) {
-	if fusedLoss && logits.DType() == gotch.Float && target.DType() == gotch.Int64 &&
+	if logits.DType() == gotch.Float && target.DType() == gotch.Int64 &&
 		!logits.MustDevice().IsCuda() && !target.MustDevice().IsCuda() {
-		loss, nll, err := tch.FusedLabelSmoothedCE(logits, target, eps, pad)
+		loss, nll, err := kernel.LabelSmoothedCE(logits, target, eps, pad)
 		if err != nil {
 			panic(err)
 		}
 		return loss, nll
 	}
+	return labelSmoothedCEOps(logits, target, eps, pad)
+}
+
+// labelSmoothedCEOps is LabelSmoothedCE through libtorch's ops, on any
+// device and dtype (tests compare it with the kernel).
+func labelSmoothedCEOps(logits, target *ts.Tensor, eps float64, pad int64) (loss, nll *ts.Tensor) {
 	var sc scalars
 	defer sc.drop()
 	size := logits.MustSize()

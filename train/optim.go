@@ -7,6 +7,7 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -33,11 +34,16 @@ type Optimizer interface {
 //	p = p - wd*lr*p                      (decoupled weight decay)
 //	p = p - step * m / (sqrt(v) + eps)
 type Adam struct {
+	// Ops makes Step update with libtorch's ops even where the Adam kernel
+	// (kernel.AdamStep) takes the parameters: every one a contiguous CPU
+	// float32 tensor. The two agree to float rounding; tests compare them.
+	Ops bool
+
 	params          []Param
 	m, v            []*ts.Tensor
 	b1, b2, eps, wd float64
 	step            int64
-	fused           int8 // 0 not decided, 1 fused CPU update, -1 composed ops
+	fused           int8 // 0 not decided, 1 the kernel takes the parameters, -1 not
 }
 
 // NewAdam makes zeroed state for params (persistent tensors, outside any
@@ -63,14 +69,14 @@ func (a *Adam) Step(lr float64) {
 	bc2 := 1 - math.Pow(a.b2, float64(a.step))
 	stepSize := lr * math.Sqrt(bc2) / bc1
 	decay := 1 - a.wd*lr
-	if fusedAdam && a.cpuFloat() {
+	if !a.Ops && a.cpuFloat() {
 		var ps, gs, ms, vs []*ts.Tensor
 		for i, p := range a.params {
 			if g := p.T.MustGrad(false); g.MustDefined() {
 				ps, gs, ms, vs = append(ps, p.T), append(gs, g), append(ms, a.m[i]), append(vs, a.v[i])
 			}
 		}
-		if err := tch.FusedAdamStep(ps, gs, ms, vs, a.b1, a.b2, a.eps, decay, stepSize); err != nil {
+		if err := kernel.AdamStep(ps, gs, ms, vs, a.b1, a.b2, a.eps, decay, stepSize); err != nil {
 			panic(err)
 		}
 		return
@@ -102,12 +108,8 @@ func (a *Adam) Step(lr float64) {
 	}
 }
 
-// fusedAdam lets Adam use tch.FusedAdamStep when every parameter is a CPU
-// float32 tensor (tests turn it off to compare with the composed ops).
-var fusedAdam = true
-
 // cpuFloat reports whether every parameter is a contiguous CPU float32
-// tensor, as tch.FusedAdamStep needs; decided once.
+// tensor, as kernel.AdamStep needs; decided once.
 func (a *Adam) cpuFloat() bool {
 	if a.fused == 0 {
 		a.fused = 1

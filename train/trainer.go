@@ -17,6 +17,7 @@ import (
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/dist"
 	"github.com/fixup-nmt/nmt/internal/atomicfile"
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -180,7 +181,7 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 		o.Log, o.Terminal = io.Discard, false
 	}
 	t := &Trainer{cfg: c, opt: o, log: o.Log}
-	tch.SetThreads(c.Threads)
+	kernel.SetThreads(c.Threads)
 	dev, err := tch.ParseDevice(c.Device)
 	if err != nil {
 		return nil, fmt.Errorf("device: %w", err)

@@ -7,7 +7,7 @@ import (
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
 
-	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/kernel"
 )
 
 // Attention is fairseq's MultiheadAttention with q, k and v fused into one
@@ -23,7 +23,7 @@ type Attention struct {
 	scale      float64
 	outScale   *ts.Tensor // the Residual's multiplier, applied here in training (Residual.foldInto)
 
-	packIn, packQ, packOut *tch.Packed // InProj, Q() and OutProj packed for decoding (Model.packDecoder), or nil
+	packIn, packQ, packOut *kernel.Packed // InProj, Q() and OutProj packed for decoding (Model.packDecoder), or nil
 }
 
 func newAttention(p *nn.Path, c Config) *Attention {
@@ -62,10 +62,10 @@ func (a *Attention) selfAttn(x, mask *ts.Tensor, train bool) *ts.Tensor {
 	sz := x.MustSize()
 	b, t := sz[0], sz[1]
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
-	qkv := tch.MustLinear(x, a.InProj, a.InBias). // [B, T, 3D]
-							MustView([]int64{b, t, 3, h, dh}, true).
-							MustPermute([]int64{2, 0, 3, 1, 4}, true).
-							MustContiguous(true) // [3, B, H, T, dh]
+	qkv := kernel.MustLinear(x, a.InProj, a.InBias). // [B, T, 3D]
+								MustView([]int64{b, t, 3, h, dh}, true).
+								MustPermute([]int64{2, 0, 3, 1, 4}, true).
+								MustContiguous(true) // [3, B, H, T, dh]
 	q := qkv.MustSelect(0, 0, false).MustView([]int64{b * h, t, dh}, true)
 	k := qkv.MustSelect(0, 1, false).MustView([]int64{b * h, t, dh}, true)
 	v := qkv.MustSelect(0, 2, false).MustView([]int64{b * h, t, dh}, true)
@@ -78,7 +78,7 @@ func (a *Attention) projectKV(enc *ts.Tensor) *ts.Tensor {
 	sz := enc.MustSize()
 	b, s := sz[0], sz[1]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
-	return tch.MustLinear(enc, a.InProj.MustNarrow(0, d, 2*d, false), narrowOpt(a.InBias, d, 2*d)).
+	return kernel.MustLinear(enc, a.InProj.MustNarrow(0, d, 2*d, false), narrowOpt(a.InBias, d, 2*d)).
 		MustView([]int64{b, s, 2, h, dh}, true).
 		MustPermute([]int64{2, 0, 3, 1, 4}, true).
 		MustContiguous(true)
@@ -91,7 +91,7 @@ func (a *Attention) crossAttn(x, kv, mask *ts.Tensor, train bool) *ts.Tensor {
 	b, t := sz[0], sz[1]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
 	s := kv.MustSize()[3]
-	q := tch.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
+	q := kernel.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
 		MustView([]int64{b, t, h, dh}, true).
 		MustTranspose(1, 2, true).
 		MustReshape([]int64{b * h, t, dh}, true)
@@ -138,7 +138,7 @@ func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64, slots *ts.Tensor) *
 	var ctx *ts.Tensor
 	if slots != nil {
 		ctx = mustAttend(qkv.MustSelect(1, 0, false), k.MustNarrow(2, 0, step+1, false), v.MustNarrow(2, 0, step+1, false),
-			tch.Attend{Scale: a.scale, Slots: slots})
+			kernel.Attend{Scale: a.scale, Slots: slots})
 	} else {
 		ctx = attendOne(qkv.MustSelect(1, 0, false), k.MustNarrow(0, 0, b, false).MustNarrow(2, 0, step+1, false),
 			v.MustNarrow(0, 0, b, false).MustNarrow(2, 0, step+1, false), nil, 1, a.scale)
@@ -146,24 +146,27 @@ func (a *Attention) stepSelf(x, k, v *ts.Tensor, step int64, slots *ts.Tensor) *
 	return linear(ctx.MustView([]int64{b, 1, int64(a.Dim)}, true), a.OutProj, a.OutBias, a.packOut)
 }
 
-// fusedAttend lets attendOne and the State use tch.AttendOne (tests turn
-// it off to compare).
-var fusedAttend = true
-
 // attendOne is attention for one query per row: q [B*group, H, dh] or
 // [B*group, H, 1, dh], times scale, its rows in B groups of group
 // consecutive rows sharing keys and vals [B, H, n, dh], mask additive [B,
 // 1, n] or nil. Returns the context [B*group, H, dh].
 //
 // Where attendKernel says so, one kernel computes it straight over the
-// caches (tch.AttendOne); elsewhere multiply-and-sum, for group 1 only.
+// caches (kernel.AttendOne); elsewhere multiply-and-sum (attendOps), for
+// group 1 only.
 func attendOne(q, keys, vals, mask *ts.Tensor, group int64, scale float64) *ts.Tensor {
 	if attendKernel(keys) {
-		return mustAttend(q, keys, vals, tch.Attend{Scale: scale, Group: group, Mask: mask})
+		return mustAttend(q, keys, vals, kernel.Attend{Scale: scale, Group: group, Mask: mask})
 	}
 	if group != 1 {
 		panic("transformer: attendOne without the CPU kernel takes one row per key entry")
 	}
+	return attendOps(q, keys, vals, mask, scale)
+}
+
+// attendOps is attendOne with group 1 as a broadcast multiply-and-sum of
+// libtorch's ops.
+func attendOps(q, keys, vals, mask *ts.Tensor, scale float64) *ts.Tensor {
 	sz := keys.MustSize()
 	q = q.MustMulScalar(ts.FloatScalar(scale), false).MustView([]int64{sz[0], sz[1], 1, sz[3]}, true)
 	scores := keys.MustMul(q, false).MustSumDimIntlist([]int64{3}, false, gotch.Float, true) // [B, H, n]
@@ -174,31 +177,31 @@ func attendOne(q, keys, vals, mask *ts.Tensor, group int64, scale float64) *ts.T
 	return vals.MustMul(probs, false).MustSumDimIntlist([]int64{2}, false, gotch.Float, true)
 }
 
-func mustAttend(q, keys, vals *ts.Tensor, a tch.Attend) *ts.Tensor {
-	ctx, err := tch.AttendOne(q, keys, vals, a)
+func mustAttend(q, keys, vals *ts.Tensor, a kernel.Attend) *ts.Tensor {
+	ctx, err := kernel.AttendOne(q, keys, vals, a)
 	if err != nil {
 		panic(err)
 	}
 	return ctx
 }
 
-// attendKernel reports whether tch.AttendOne takes these keys [B, H, n,
+// attendKernel reports whether kernel.AttendOne takes these keys [B, H, n,
 // dh].
 func attendKernel(keys *ts.Tensor) bool {
 	return attendKernelFor(keys.MustDevice(), keys.DType(), keys.MustSize()[3])
 }
 
-// attendKernelFor reports whether tch.AttendOne takes keys of this device,
+// attendKernelFor reports whether kernel.AttendOne takes keys of this device,
 // dtype and head size: CPU floats, head sizes that are multiples of 8 up to
 // 256.
 func attendKernelFor(dev gotch.Device, dtype gotch.DType, dh int64) bool {
-	return fusedAttend && dtype == gotch.Float && dh%8 == 0 && dh <= 256 && !dev.IsCuda()
+	return dtype == gotch.Float && dh%8 == 0 && dh <= 256 && !dev.IsCuda()
 }
 
 // stepCross runs one decoding step of encoder attention for rows that come
 // in G groups of g consecutive rows sharing a source: x [G*g, 1, D],
 // kv [2, G, H, S, dh], mask [G, 1, 1, S] additive or nil. On the CPU one
-// kernel attends every row to its group's keys (tch.AttendOne); elsewhere
+// kernel attends every row to its group's keys (kernel.AttendOne); elsewhere
 // each group's g queries attend in one product, and one query per source
 // (g = 1) is attendOne's multiply-and-sum.
 func (a *Attention) stepCross(x, kv, mask *ts.Tensor, g int64) *ts.Tensor {

@@ -9,6 +9,7 @@ import (
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/transformer"
 )
@@ -77,8 +78,9 @@ func labelSmoothed(logits, tgt *ts.Tensor, eps float64, pad int64, ntok int) *ts
 
 func trainBench(b *testing.B, preset, norm, init string, n int) {
 	tch.LockThread()
-	tch.SetThreads(tch.DefaultThreads())
-	tch.TuneMalloc()
+	if err := kernel.Start(); err != nil { // NMT_THREADS and the rest, as commands do
+		b.Fatal(err)
+	}
 	c, err := transformer.Preset(preset)
 	if err != nil {
 		b.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
 
-	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/kernel"
 )
 
 // DecoderLayer is causal self-attention, encoder attention, then FFN, each
@@ -66,7 +66,7 @@ type Decoder struct {
 	OutBias   *ts.Tensor // [1] fixup scalar bias before the output projection
 	OutProj   *ts.Tensor // [TgtVocab, D]; the same tensor as Embed when shared
 	shared    bool
-	packOut   *tch.Packed // OutProj packed for decoding (Model.packDecoder), or nil
+	packOut   *kernel.Packed // OutProj packed for decoding (Model.packDecoder), or nil
 }
 
 // SharedOutput reports whether OutProj is the target embedding.

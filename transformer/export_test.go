@@ -1,32 +1,27 @@
 package transformer
 
-import "github.com/sugarme/gotch/ts"
+import (
+	"github.com/sugarme/gotch/ts"
 
-// SetInitialCap sets the caches' first capacity (0: from the source; tests
-// set a small one so that they exercise growth) and returns a function that
-// restores it.
-func SetInitialCap(n int64) (restore func()) {
-	old := initialCap
-	initialCap = n
-	return func() { initialCap = old }
-}
+	"github.com/fixup-nmt/nmt/kernel"
+)
+
+// SetInitialCap sets the first capacity of m's caches (0: from the
+// source; tests set a small one so that they exercise growth).
+func SetInitialCap(m *Model, n int64) { m.initialCap = n }
 
 // FirstCap exposes firstCap.
-func FirstCap(srcLen, maxLen int64) int64 { return firstCap(srcLen, maxLen) }
+func FirstCap(srcLen, maxLen int64) int64 { return firstCap(0, srcLen, maxLen) }
 
-// AttendOne exposes attendOne, through the CPU kernel or as
-// multiply-and-sum.
+// AttendOne is attendOne with group 1 and scale 1 through the CPU kernel
+// (fused) or as multiply-and-sum.
 func AttendOne(q, keys, vals, mask *ts.Tensor, fused bool) *ts.Tensor {
-	old := fusedAttend
-	fusedAttend = fused
-	defer func() { fusedAttend = old }()
-	return attendOne(q, keys, vals, mask, 1, 1)
+	if fused {
+		return mustAttend(q, keys, vals, kernel.Attend{Mask: mask})
+	}
+	return attendOps(q, keys, vals, mask, 1)
 }
 
-// SetPackWeights turns the packing of the decoder's weights on or off and
-// returns a function that restores it.
-func SetPackWeights(on bool) (restore func()) {
-	old := packWeights
-	packWeights = on
-	return func() { packWeights = old }
-}
+// SetPackWeights turns the packing of m's decoder weights for decoding
+// on (the default) or off.
+func SetPackWeights(m *Model, on bool) { m.noPack = !on }

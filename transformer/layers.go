@@ -5,7 +5,7 @@ import (
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
 
-	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/kernel"
 )
 
 // LayerNorm holds a LayerNorm's affine parameters [D] (eps 1e-5).
@@ -30,8 +30,8 @@ type FFN struct {
 	FC1Bias, FC2Bias *ts.Tensor // [F], [D]; nil under fixup
 	Bias2, Bias3     *ts.Tensor // [1] fixup scalar biases; nil otherwise
 	actDropout       float64
-	outScale         *ts.Tensor  // the Residual's multiplier, applied here in training (Residual.foldInto)
-	pack1, pack2     *tch.Packed // FC1, FC2 packed for decoding (Model.packDecoder), or nil
+	outScale         *ts.Tensor     // the Residual's multiplier, applied here in training (Residual.foldInto)
+	pack1, pack2     *kernel.Packed // FC1, FC2 packed for decoding (Model.packDecoder), or nil
 }
 
 func newFFN(p *nn.Path, c Config) *FFN {
@@ -75,17 +75,17 @@ func (n *FFN) forward(x *ts.Tensor, train bool) *ts.Tensor {
 // activation. Outside training (decoding steps: the output is one row per
 // sentence) Residual.merge multiplies instead, and p, W packed for
 // decoding (or nil), serves.
-func scaledLinear(x, w, b, s *ts.Tensor, p *tch.Packed, train bool) *ts.Tensor {
+func scaledLinear(x, w, b, s *ts.Tensor, p *kernel.Packed, train bool) *ts.Tensor {
 	if !train {
 		return linear(x, w, b, p)
 	}
 	if s == nil {
-		return tch.MustLinear(x, w, b)
+		return kernel.MustLinear(x, w, b)
 	}
 	if b != nil {
 		b = b.MustMul(s, false)
 	}
-	return tch.MustLinear(x, w.MustMul(s, false), b)
+	return kernel.MustLinear(x, w.MustMul(s, false), b)
 }
 
 // Residual wraps one branch F (attention or FFN):
@@ -144,7 +144,7 @@ func (r *Residual) merge(x, y *ts.Tensor, train bool) *ts.Tensor {
 	}
 	y = dropout(y, r.drop, train)
 	if !train && r.Norm != nil && !r.pre && fusedNorm(x) {
-		out, err := tch.AddLayerNorm(x, y, r.Alpha, r.Norm.Weight, r.Norm.Bias, 1e-5)
+		out, err := kernel.AddLayerNorm(x, y, r.Alpha, r.Norm.Weight, r.Norm.Bias, 1e-5)
 		if err != nil {
 			panic(err)
 		}
@@ -160,7 +160,7 @@ func (r *Residual) merge(x, y *ts.Tensor, train bool) *ts.Tensor {
 	return out
 }
 
-// fusedNorm reports whether tch.AddLayerNorm takes x: CPU float32 rows
+// fusedNorm reports whether kernel.AddLayerNorm takes x: CPU float32 rows
 // whose width is a multiple of 8.
 func fusedNorm(x *ts.Tensor) bool {
 	return x.DType() == gotch.Float && x.MustSize()[x.Dim()-1]%8 == 0 && !x.MustDevice().IsCuda()

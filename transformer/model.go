@@ -22,6 +22,10 @@ type Model struct {
 	embedScale float64
 	train      bool
 	packMu     sync.Mutex // packDecoder
+
+	// Options of decoding, set by tests through export_test.go.
+	noPack     bool  // NewState leaves the decoder's weights unpacked
+	initialCap int64 // the caches' first capacity; 0: firstCap's
 }
 
 // New validates c, creates the parameters under p and gives them fairseq's

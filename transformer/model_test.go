@@ -12,6 +12,7 @@ import (
 	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/transformer"
 )
@@ -115,19 +116,19 @@ func TestCausalMask(t *testing.T) {
 // norm and init.
 func TestIncrementalMatchesForward(t *testing.T) {
 	tch.LockThread()
-	defer transformer.SetInitialCap(4)() // the caches grow at steps 4 and 8
 	// Head size 4 takes libtorch's ops; 32 the CPU attention kernels, and
 	// (pack) the decoder's weights packed for oneDNN where it runs.
 	for _, dh := range []int{4, 32} {
 		for _, c := range combos {
 			pack := dh == 32
 			t.Run(fmt.Sprintf("%s/%s/dh%d", c.norm, c.init, dh), func(t *testing.T) {
-				defer transformer.SetPackWeights(pack)()
 				outer := ts.NewScope()
 				defer outer.Close()
 				cfg := tiny(c.norm, c.init)
 				cfg.Dim = cfg.Heads * dh
 				vs, m := build(t, cfg, 3)
+				transformer.SetInitialCap(m, 4) // the caches grow at steps 4 and 8
+				transformer.SetPackWeights(m, pack)
 				perturb(vs, 4)
 				m.SetTraining(false)
 				src := ids([][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}})
@@ -353,99 +354,9 @@ func TestForwardRowsMatchesForward(t *testing.T) {
 	}
 }
 
-// The CPU attention kernel equals multiply-and-sum over a cache's first n
-// positions (a strided view of a larger cache), with and without a mask,
-// and with rows in groups that share their keys.
-func TestAttendOneKernel(t *testing.T) {
-	tch.LockThread()
-	s := ts.NewScope()
-	defer s.Close()
-	transformer.ManualSeed(11)
-	for _, dh := range []int64{8, 32, 64, 128, 136} {
-		const b, h, c, n = 5, 3, 12, 7
-		kc := ts.MustRandn([]int64{b, h, c, dh}, gotch.Float, gotch.CPU)
-		vc := ts.MustRandn([]int64{b, h, c, dh}, gotch.Float, gotch.CPU)
-		keys, vals := kc.MustNarrow(2, 0, n, false), vc.MustNarrow(2, 0, n, false)
-		q := ts.MustRandn([]int64{b, h, 1, dh}, gotch.Float, gotch.CPU)
-		maskVals := make([]float32, b*n)
-		for i := range maskVals {
-			if i%n < 2 && i/n%2 == 0 { // rows 0, 2, 4: the first two positions masked
-				maskVals[i] = float32(math.Inf(-1))
-			}
-		}
-		mask := ts.MustOfSlice(maskVals).MustView([]int64{b, 1, n}, true)
-		for _, m := range []*ts.Tensor{nil, mask} {
-			want := transformer.AttendOne(q, keys, vals, m, false)
-			got := transformer.AttendOne(q, keys, vals, m, true)
-			if d := maxAbsDiff(want, got); d > 1e-5 {
-				t.Errorf("dh %d mask %v: kernel differs by %g", dh, m != nil, d)
-			}
-		}
-		// Rows in groups of 3 sharing keys (a sentence's beams): as
-		// multiply-and-sum over the keys repeated for each row.
-		const g = 3
-		qg := ts.MustRandn([]int64{b * g, h, 1, dh}, gotch.Float, gotch.CPU)
-		rep := make([]int64, b*g)
-		for i := range rep {
-			rep[i] = int64(i / g)
-		}
-		idx := ts.MustOfSlice(rep)
-		for _, m := range []*ts.Tensor{nil, mask} {
-			var mRep *ts.Tensor
-			if m != nil {
-				mRep = m.MustIndexSelect(0, idx, false)
-			}
-			want := transformer.AttendOne(qg, keys.MustIndexSelect(0, idx, false), vals.MustIndexSelect(0, idx, false), mRep, false)
-			got, err := tch.AttendOne(qg, keys, vals, tch.Attend{Mask: m, Group: g})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := maxAbsDiff(want, got); d > 1e-5 {
-				t.Errorf("dh %d mask %v, groups of %d: kernel differs by %g", dh, m != nil, g, d)
-			}
-		}
-		// A scale multiplies the queries.
-		want := transformer.AttendOne(q.MustMulScalar(ts.FloatScalar(0.3), false), keys, vals, mask, false)
-		got, err := tch.AttendOne(q, keys, vals, tch.Attend{Mask: mask, Scale: 0.3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := maxAbsDiff(want, got); d > 1e-5 {
-			t.Errorf("dh %d, scale 0.3: kernel differs by %g", dh, d)
-		}
-		// Slots: 7 rows, row r reading position j from keys row
-		// slots[r][j], as multiply-and-sum over keys gathered that way.
-		const rows = 7
-		slots, gather := make([]int64, rows*n), make([]int64, rows*n)
-		for i := range slots {
-			slots[i] = int64((i*5 + i/n) % b)
-			gather[i] = slots[i]*n + int64(i%n) // row of keys [b*n, h, dh]
-		}
-		byPos := func(c *ts.Tensor) *ts.Tensor { // [rows, h, n, dh], position j from row slots[r][j]
-			flat := c.MustPermute([]int64{0, 2, 1, 3}, false).MustContiguous(true).MustView([]int64{b * n, h, dh}, true)
-			return flat.MustIndexSelect(0, ts.MustOfSlice(gather), true).MustView([]int64{rows, n, h, dh}, true).
-				MustPermute([]int64{0, 2, 1, 3}, true).MustContiguous(true)
-		}
-		qr := ts.MustRandn([]int64{rows, h, dh}, gotch.Float, gotch.CPU)
-		want = transformer.AttendOne(qr.MustMulScalar(ts.FloatScalar(0.5), false), byPos(keys), byPos(vals), nil, false)
-		slotsT := ts.MustOfSlice(slots).MustView([]int64{rows, n}, true)
-		got, err = tch.AttendOne(qr, keys, vals, tch.Attend{Slots: slotsT, Scale: 0.5})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := maxAbsDiff(want, got); d > 1e-5 {
-			t.Errorf("dh %d, slots: kernel differs by %g", dh, d)
-		}
-		bad := ts.MustOfSlice(append(append([]int64(nil), slots[:rows*n-1]...), b)).MustView([]int64{rows, n}, true)
-		if _, err := tch.AttendOne(qr, keys, vals, tch.Attend{Slots: bad}); err == nil || !strings.Contains(err.Error(), "slot 5 of 5") {
-			t.Errorf("dh %d, a slot out of range: error %v", dh, err)
-		}
-	}
-}
-
 func BenchmarkAttendOne(b *testing.B) {
 	tch.LockThread()
-	tch.SetThreads(2)
+	kernel.SetThreads(2)
 	s := ts.NewScope()
 	defer s.Close()
 	const rows, h, c, n, dh = 500, 4, 64, 43, 64

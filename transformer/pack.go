@@ -3,18 +3,14 @@ package transformer
 import (
 	"github.com/sugarme/gotch/ts"
 
-	"github.com/fixup-nmt/nmt/tch"
+	"github.com/fixup-nmt/nmt/kernel"
 )
-
-// packWeights lets NewState pack the decoder's weights (tests turn it off
-// to compare).
-var packWeights = true
 
 // packTarget is a weight of a decoding step's products and where its
 // packed copy lives.
 type packTarget struct {
 	w *ts.Tensor
-	p **tch.Packed
+	p **kernel.Packed
 }
 
 func (m *Model) packTargets() []packTarget {
@@ -32,11 +28,11 @@ func (m *Model) packTargets() []packTarget {
 }
 
 // packDecoder packs the weights of the decoding step's products for
-// oneDNN (tch.Pack), those not packed yet or changed since, when the
+// oneDNN (kernel.Pack), those not packed yet or changed since, when the
 // model is in evaluation mode on the CPU. The packed copies cost the
 // decoder's size in memory again and stay with the model.
 func (m *Model) packDecoder() {
-	if !packWeights || m.train {
+	if m.noPack || m.train {
 		return
 	}
 	m.packMu.Lock()
@@ -49,7 +45,7 @@ func (m *Model) packDecoder() {
 				continue
 			}
 			(*t.p).Free()
-			p, err := tch.Pack(t.w)
+			p, err := kernel.Pack(t.w)
 			if err != nil {
 				panic(err)
 			}
@@ -58,13 +54,13 @@ func (m *Model) packDecoder() {
 	})
 }
 
-// linear is tch.MustLinear(x, w, b), through p (w packed) where p is not
+// linear is kernel.MustLinear(x, w, b), through p (w packed) where p is not
 // nil.
-func linear(x, w, b *ts.Tensor, p *tch.Packed) *ts.Tensor {
+func linear(x, w, b *ts.Tensor, p *kernel.Packed) *ts.Tensor {
 	if p == nil {
-		return tch.MustLinear(x, w, b)
+		return kernel.MustLinear(x, w, b)
 	}
-	y, err := tch.LinearPacked(x, p, b)
+	y, err := kernel.LinearPacked(x, p, b)
 	if err != nil {
 		panic(err)
 	}

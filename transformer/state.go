@@ -17,7 +17,7 @@ import (
 // a view that the attention reads without copying.
 //
 // Reorders move nothing where the attention kernel runs (CPU float32,
-// head sizes it takes: tch.AttendOne). Each position of the cache is
+// head sizes it takes: kernel.AttendOne). Each position of the cache is
 // written once, at its step, row r into cache row r; each row keeps the
 // list of cache rows that hold its positions (slots), and a reorder only
 // reorders those lists, which the kernel follows. A beam search over 100
@@ -54,16 +54,13 @@ type State struct {
 	dev    gotch.Device
 }
 
-// initialCap is the caches' first capacity in positions; 0 sizes it from
-// the source (firstCap).
-var initialCap int64
-
 // firstCap is the caches' first capacity for sources of srcLen positions:
 // translations are mostly about as long as their sources, so S + S/4 + 8
 // positions (at least 16, at most maxLen) rarely need to grow, and each
-// growth copies the caches.
-func firstCap(srcLen, maxLen int64) int64 {
-	c := initialCap
+// growth copies the caches. initial > 0 replaces the first figure (tests
+// make the caches grow with a small one).
+func firstCap(initial, srcLen, maxLen int64) int64 {
+	c := initial
 	if c <= 0 {
 		c = max(16, srcLen+srcLen/4+8)
 	}
@@ -79,7 +76,7 @@ func (m *Model) NewState(enc *EncoderOut, maxLen int) *State {
 	c := m.cfg
 	b := enc.Out.MustSize()[0]
 	dev := enc.Out.MustDevice()
-	st := &State{rows: b, maxLen: int64(maxLen), cap: firstCap(enc.Out.MustSize()[1], int64(maxLen)), dev: dev, group: 1, src: identity(b)}
+	st := &State{rows: b, maxLen: int64(maxLen), cap: firstCap(m.initialCap, enc.Out.MustSize()[1], int64(maxLen)), dev: dev, group: 1, src: identity(b)}
 	h, dh := int64(c.Heads), int64(c.Dim/c.Heads)
 	if !dev.IsCuda() {
 		m.packDecoder()

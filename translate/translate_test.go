@@ -14,6 +14,7 @@ import (
 
 	"github.com/sugarme/gotch"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/translate"
 )
@@ -28,7 +29,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 func loadToy(t testing.TB) *translate.Model {
 	t.Helper()
 	tch.LockThread()
-	tch.SetThreads(1)
+	kernel.SetThreads(1)
 	m, err := translate.Load([]string{filepath.Join("testdata", "toy.ckpt")}, gotch.CPU)
 	if err != nil {
 		t.Fatal(err)

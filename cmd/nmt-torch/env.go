@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -40,6 +41,15 @@ func envCommand() *cli.Command {
 	}
 }
 
+// envVar is one runtime setting (kernel.Vars) as the environment gives
+// it.
+type envVar struct {
+	Name    string `json:"name"`
+	Value   string `json:"value"`
+	Default string `json:"default"`
+	Doc     string `json:"doc"`
+}
+
 type envInfo struct {
 	NMT              string   `json:"nmt"`
 	Go               string   `json:"go"`
@@ -56,6 +66,7 @@ type envInfo struct {
 	GEMM             string   `json:"gemm"`
 	GEMMWhy          string   `json:"gemm_why"`
 	Threads          int      `json:"threads"`
+	Settings         []envVar `json:"settings"`
 	CPUs             int      `json:"cpus"`
 	OS               string   `json:"os"`
 	StubbedOps       int      `json:"stubbed_ops"`
@@ -76,7 +87,11 @@ func collectEnv() envInfo {
 		CPUs:            runtime.NumCPU(),
 		OS:              runtime.GOOS + "/" + runtime.GOARCH + " " + osRelease(),
 	}
-	e.GEMM, e.GEMMWhy = tch.GEMM()
+	e.GEMM, e.GEMMWhy = kernel.GEMM()
+	s, _ := kernel.Env() // an error stops every command before this one
+	for _, v := range kernel.Vars {
+		e.Settings = append(e.Settings, envVar{v.Name, v.Value(s), v.Default, v.Doc})
+	}
 	for _, b := range e.BLAS {
 		if strings.Contains(b, "openblas") || strings.Contains(b, "mkl") {
 			e.BLASOK = true
@@ -124,6 +139,14 @@ func (e envInfo) print() {
 	p("linear layers", e.GEMM+" ("+e.GEMMWhy+"; NMT_GEMM=auto|libtorch|onednn)")
 	p("threads", fmt.Sprintf("%d libtorch intra-op threads, %d CPUs", e.Threads, e.CPUs))
 	p("OS", e.OS)
+	fmt.Println("runtime settings (kernel.Settings; docs/foundation.md):")
+	for _, v := range e.Settings {
+		kv := v.Name + "=" + v.Value
+		if v.Value == "" {
+			kv = v.Name + " unset"
+		}
+		fmt.Printf("  %-24s %s (default: %s)\n", kv, v.Doc, v.Default)
+	}
 }
 
 // buildDir is the build/ folder beside bin/, where setup records what it

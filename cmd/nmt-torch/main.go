@@ -9,20 +9,26 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
 // version matches cmd/nmt's.
 var version = "0.1.0"
 
+// startErr is the runtime settings' error (a variable of kernel.Vars that
+// does not parse), which every command reports.
+var startErr error
+
 func init() {
 	// All torch work runs on the main goroutine, wired to the main thread:
 	// libtorch's grad mode and gotch's error slot are thread-local.
 	tch.LockThread()
-	// libtorch on some machines starts with one intra-op thread; use every
-	// core unless NMT_THREADS or a command's --threads says otherwise.
-	tch.SetThreads(tch.DefaultThreads())
-	tch.TuneMalloc()
+	// The runtime's settings from the environment, once, before any
+	// tensor: threads (libtorch on some machines starts with one intra-op
+	// thread; every core unless NMT_THREADS or a command's --threads says
+	// otherwise), malloc and the CPU cache, the linear layers' engine.
+	startErr = kernel.Start()
 }
 
 func main() {
@@ -31,10 +37,7 @@ func main() {
 		Usage:    "Transformer machine translation without LayerNorm (Fixup): libtorch commands",
 		Version:  version,
 		Commands: commands(),
-		Before: func(*cli.Context) error {
-			_, err := tch.ConfigureGEMM(os.Getenv("NMT_GEMM"))
-			return err
-		},
+		Before:   func(*cli.Context) error { return startErr },
 	}
 	if err := app.Run(os.Args); err != nil {
 		fmt.Fprintf(os.Stderr, "nmt: %v\n", err)

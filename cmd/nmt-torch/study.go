@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/study"
 	"github.com/fixup-nmt/nmt/tch"
 )
@@ -78,7 +79,7 @@ func studyConfig(c *cli.Context) (study.Config, error) {
 
 func runStudy(c *cli.Context, cfg study.Config) error {
 	if cfg.Threads > 0 {
-		tch.SetThreads(cfg.Threads)
+		kernel.SetThreads(cfg.Threads)
 	}
 	var res []*study.Result
 	var err error

@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/translate"
 )
@@ -65,7 +66,7 @@ func setThreads(c *cli.Context) error {
 	if n < 0 || n > maxThreads() {
 		return fmt.Errorf("--threads %d: want 1..%d (4 per CPU), or 0 for NMT_THREADS or all %d cores", n, maxThreads(), runtime.NumCPU())
 	}
-	tch.SetThreads(n)
+	kernel.SetThreads(n)
 	return nil
 }
 

@@ -24,14 +24,15 @@ var allowed = map[string][]string{
 	"data":                {"text", "bpe", "internal/atomicfile"},
 	"data/...":            {"data", "data/prep", "text", "bpe", "spm", "internal/atomicfile"},
 	"tch":                 {},
+	"kernel":              {"tch"},
 	"dist":                {"tch"},
-	"transformer":         {"tch"},
-	"fixup":               {"transformer", "tch"},
-	"decode":              {"transformer", "tch", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
-	"train":               {"transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
-	"translate":           {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
-	"serve":               {"translate", "train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
-	"study":               {"train", "transformer", "fixup", "decode", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu", "spm", "internal/atomicfile"},
+	"transformer":         {"kernel", "tch"},
+	"fixup":               {"transformer", "kernel", "tch"},
+	"decode":              {"transformer", "kernel", "tch", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
+	"train":               {"transformer", "fixup", "decode", "kernel", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
+	"translate":           {"train", "transformer", "fixup", "decode", "kernel", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
+	"serve":               {"translate", "train", "transformer", "fixup", "decode", "kernel", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
+	"study":               {"train", "transformer", "fixup", "decode", "kernel", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu", "spm", "internal/atomicfile"},
 	"cmd/nmt":             {"text", "bpe", "spm", "eval/bleu", "data", "data/...", "internal/atomicfile"},
 	"cmd/nmt-torch":       {"*"},
 	"internal/...":        {"*"},
@@ -122,7 +123,7 @@ func TestPureGoLayersNeverLinkTorch(t *testing.T) {
 			t.Errorf("%s has cgo files %v; it must build with CGO_ENABLED=0", rel, p.CgoFiles)
 		}
 		for _, d := range p.Deps {
-			if strings.HasPrefix(d, "github.com/sugarme/gotch") || d == module+"tch" {
+			if strings.HasPrefix(d, "github.com/sugarme/gotch") || d == module+"tch" || d == module+"kernel" {
 				t.Errorf("%s depends on %s: the pure-Go layers must never load libtorch", rel, d)
 			}
 		}

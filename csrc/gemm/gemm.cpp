@@ -1,0 +1,396 @@
+// gemm.cpp: the model's linear layers through oneDNN's sgemm (see
+// gemm.h).
+//
+// libtorch's CPU linear calls the BLAS it was built with (OpenBLAS on
+// Debian), whose kernels are chosen once, when it loads, from the CPU or
+// from OPENBLAS_CORETYPE, and which splits small products poorly across
+// threads. oneDNN, which Debian's libtorch links as well, picks its own
+// kernels for the CPU it runs on; split here across threads, its products
+// ran 1.1-1.8 times as fast as OpenBLAS's AVX-512 kernels on the
+// development machine and about twice as fast as its AVX2 ones
+// (docs/foundation.md). Which engine runs is set from Go (kernel.ConfigureGEMM);
+// oneDNN is looked up by name at run time, so libtorch builds without an
+// exported dnnl_sgemm keep their own path.
+#include "gemm/gemm.h"
+
+#include <dlfcn.h>
+
+#include <torch/types.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "common/guard.h"
+#include "pool/pool.h"
+
+namespace {
+
+// oneDNN's row-major C = alpha*op(A)*op(B) + beta*C (dnnl_sgemm, oneDNN
+// 1.x-3.x); 0 is success.
+using sgemm_fn = int (*)(char transa, char transb, int64_t m, int64_t n, int64_t k,
+                         float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
+                         float beta, float *c, int64_t ldc);
+
+sgemm_fn onednn_sgemm() {
+  static const sgemm_fn f = reinterpret_cast<sgemm_fn>(dlsym(RTLD_DEFAULT, "dnnl_sgemm"));
+  return f;
+}
+
+std::atomic<int> use_onednn{0};
+
+// fill_bias sets rows m0..m1-1, columns n0..n1-1 of C [*, n] to bias[n0:n1]:
+// a product then added with beta 1 gives the biased output, in the thread
+// that computes that part.
+void fill_bias(float *c, int64_t n, const float *bias, int64_t m0, int64_t m1, int64_t n0,
+               int64_t n1) {
+  for (int64_t r = m0; r < m1; r++) std::memcpy(c + r * n + n0, bias + n0, (n1 - n0) * sizeof(float));
+}
+
+// gemm is C[m, n] = op(A) op(B) (+ bias[n] on every row when bias is not
+// null), row-major. With several threads it splits C itself, along its
+// longer side, one part per thread, each a single-threaded oneDNN call:
+// oneDNN's own split of the decoder's products (100 or 500 rows by K
+// 256-1024) used the two cores of the development machine at 1.0-1.5x one
+// core's speed, the split at 1.5-2x (docs/foundation.md).
+void gemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const torch::Tensor &a,
+          const torch::Tensor &b, torch::Tensor &c, const float *bias) {
+  const int64_t lda = ta == 'N' ? k : m, ldb = tb == 'N' ? n : k;
+  const float *ap = a.data_ptr<float>(), *bp = b.data_ptr<float>();
+  float *cp = c.data_ptr<float>();
+  const float beta = bias != nullptr ? 1.0f : 0.0f;
+  // part computes C[m0:m1, n0:n1], its rows first set to the bias, in the
+  // thread that then adds the product to them.
+  auto part = [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+    if (bias != nullptr) fill_bias(cp, n, bias, m0, m1, n0, n1);
+    return onednn_sgemm()(ta, tb, m1 - m0, n1 - n0, k, 1.0f, ap + (ta == 'N' ? m0 * lda : m0),
+                          lda, bp + (tb == 'N' ? n0 : n0 * ldb), ldb, beta, cp + m0 * n + n0, n);
+  };
+  const int64_t threads = nmt::pool_threads();
+  std::atomic<int> status{0};
+  const bool rows = m >= n;
+  const int64_t len = rows ? m : n, align = rows ? 8 : 16;
+  const int64_t per = ((len + threads - 1) / threads + align - 1) / align * align;
+  if (threads <= 1 || len < 2 * align || m * n * k < (int64_t{1} << 18)) {
+    status = part(0, m, 0, n);
+  } else {
+    nmt::pool_for(0, (len + per - 1) / per, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; i++) {
+        const int64_t s = i * per, e = std::min(len, s + per);
+        const int st = rows ? part(s, e, 0, n) : part(0, m, s, e);
+        if (st != 0) status = st;
+      }
+    });
+  }
+  TORCH_CHECK(status == 0, "oneDNN sgemm failed with status ", status.load(), " (", m, "x", k,
+              " by ", k, "x", n, ")");
+}
+
+// oneDNN's pack API (dnnl::impl::cpu, exported by libdnnl 2.x but not in
+// its public headers; column-major, as BLAS): the weight is packed once
+// into the layout its kernels read, and each product then skips that
+// step, 10-25% of a 100-500 row product's time on the development
+// machine (docs/decode.md). Looked up by their mangled names; where they
+// are missing, nothing is packed.
+using pack_size_fn = int (*)(const char *, const char *, const char *, const int64_t *,
+                             const int64_t *, const int64_t *, const int64_t *, const int64_t *,
+                             size_t *, bool *);
+using pack_fn = int (*)(const char *, const char *, const char *, const int64_t *,
+                        const int64_t *, const int64_t *, const int64_t *, const int64_t *,
+                        const float *, float *);
+using compute_fn = int (*)(const char *, const char *, const int64_t *, const int64_t *,
+                           const int64_t *, const float *, const int64_t *, const float *,
+                           const int64_t *, const float *, float *, const int64_t *);
+
+struct PackAPI {
+  pack_size_fn size = nullptr;
+  pack_fn pack = nullptr;
+  compute_fn compute = nullptr;
+  bool ok() const { return size != nullptr && pack != nullptr && compute != nullptr; }
+};
+
+const PackAPI &pack_api() {
+  static const PackAPI api = [] {
+    PackAPI a;
+    a.size = reinterpret_cast<pack_size_fn>(dlsym(
+        RTLD_DEFAULT, "_ZN4dnnl4impl3cpu19sgemm_pack_get_sizeEPKcS3_S3_PKlS5_S5_S5_S5_PmPb"));
+    a.pack = reinterpret_cast<pack_fn>(
+        dlsym(RTLD_DEFAULT, "_ZN4dnnl4impl3cpu10sgemm_packEPKcS3_S3_PKlS5_S5_S5_S5_PKfPf"));
+    a.compute = reinterpret_cast<compute_fn>(
+        dlsym(RTLD_DEFAULT, "_ZN4dnnl4impl3cpu13sgemm_computeEPKcS3_PKlS5_S5_PKfS5_S7_S5_S7_PfS5_"));
+    return a;
+  }();
+  return api;
+}
+
+// Packed is a weight [N, K] packed in column parts [n0[p], n0[p+1]), one
+// per thread when it was packed. weight keeps the original (and its
+// storage alive): a product whose weight has changed since (its version
+// counter moved) runs unpacked.
+struct Packed {
+  at::Tensor weight;
+  int64_t version, n, k;
+  std::vector<int64_t> n0;
+  std::vector<at::Tensor> parts;  // float buffers in oneDNN's packed layout
+  bool stale() const { return weight._version() != version; }
+};
+
+// In column-major terms the output C^T [N, M] is W [N, K] (A, transposed
+// from its column-major [K, N]) times x^T [K, M] (B): the weight is A.
+const char kTransA = 'T', kTransB = 'N', kPackA = 'A', kPacked = 'P';
+
+Packed *pack_weight(const torch::Tensor &w) {
+  const PackAPI &api = pack_api();
+  TORCH_CHECK(api.ok(), "pack: oneDNN's pack API is not available");
+  const torch::Tensor wc = w.contiguous();
+  auto p = std::make_unique<Packed>();
+  p->weight = w;
+  p->version = w._version();
+  p->n = w.size(0);
+  p->k = w.size(1);
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(nmt::pool_threads(), p->n / 16));
+  for (int64_t i = 0; i <= parts; i++) p->n0.push_back(p->n * i / parts / 16 * 16);
+  p->n0.back() = p->n;
+  p->parts.resize(parts);
+  nmt::pool_for(0, parts, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) {
+      const int64_t m = p->n0[i + 1] - p->n0[i], cols = 256, k = p->k;
+      size_t bytes = 0;
+      bool worth = false;
+      int st = api.size(&kPackA, &kTransA, &kTransB, &m, &cols, &k, &k, &k, &bytes, &worth);
+      TORCH_CHECK(st == 0, "pack: oneDNN's sgemm_pack_get_size failed with status ", st);
+      p->parts[i] = at::empty({static_cast<int64_t>((bytes + 3) / 4) + 16}, wc.options());
+      st = api.pack(&kPackA, &kTransA, &kTransB, &m, &cols, &k, &k, &k,
+                    wc.data_ptr<float>() + p->n0[i] * k, p->parts[i].data_ptr<float>());
+      TORCH_CHECK(st == 0, "pack: oneDNN's sgemm_pack failed with status ", st);
+    }
+  });
+  return p.release();
+}
+
+// packed_forward is x2 [M, K] times the packed weight transposed, plus
+// bias [N] when not null, into c [M, N]: tiles of one column part and a
+// range of rows (the rows split too when there are many) on the pool.
+void packed_forward(const Packed &p, const torch::Tensor &x2, torch::Tensor &c,
+                    const float *bias) {
+  const int64_t m = x2.size(0), n = p.n, k = p.k;
+  const int64_t parts = static_cast<int64_t>(p.parts.size());
+  const int64_t threads = nmt::pool_threads();
+  const int64_t rowParts = m >= 64 * threads && parts < threads ? threads : 1;
+  const float *xp = x2.data_ptr<float>();
+  float *cp = c.data_ptr<float>();
+  std::atomic<int> status{0};
+  nmt::pool_for(0, parts * rowParts, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; t++) {
+      const int64_t part = t % parts, rp = t / parts;
+      const int64_t m0 = m * rp / rowParts, m1 = m * (rp + 1) / rowParts;
+      const int64_t n0 = p.n0[part], rows = p.n0[part + 1] - n0, cols = m1 - m0;
+      if (cols == 0) continue;
+      float beta = 0;
+      if (bias != nullptr) {
+        fill_bias(cp, n, bias, m0, m1, n0, n0 + rows);
+        beta = 1;
+      }
+      const int st = pack_api().compute(&kPacked, &kTransB, &rows, &cols, &k,
+                                        p.parts[part].data_ptr<float>(), &k, xp + m0 * k, &k,
+                                        &beta, cp + m0 * n + n0, &n);
+      if (st != 0) status = st;
+    }
+  });
+  TORCH_CHECK(status == 0, "oneDNN sgemm_compute failed with status ", status.load(), " (", m,
+              "x", k, " by ", k, "x", n, ")");
+}
+
+// forward_out makes the output of the given sizes (M*N entries, not a
+// view: in-place ops may follow it) and has product(out2, bias) write x2
+// [M, K]'s product into its [M, N] view, plus bias[N] when not null.
+template <class F>
+torch::Tensor forward_out(const torch::Tensor &x2, int64_t n, const torch::Tensor &b,
+                          at::IntArrayRef sizes, const F &product) {
+  torch::Tensor out = at::empty(sizes, x2.options());
+  torch::Tensor out2 = out.view({x2.size(0), n});
+  const torch::Tensor bc = b.defined() ? b.contiguous() : b;
+  product(out2, b.defined() ? bc.data_ptr<float>() : nullptr);
+  return out;
+}
+
+// forward2 is x2 [M, K] times w [N, K] transposed, plus b [N] when
+// defined, written to a new tensor of the given sizes (M*N entries, not a
+// view: in-place ops may follow it).
+torch::Tensor forward2(const torch::Tensor &x2, const torch::Tensor &w, const torch::Tensor &b,
+                       at::IntArrayRef sizes) {
+  const int64_t m = x2.size(0), k = x2.size(1), n = w.size(0);
+  return forward_out(x2, n, b, sizes, [&](torch::Tensor &out2, const float *bias) {
+    gemm('N', 'T', m, n, k, x2, w, out2, bias);
+  });
+}
+
+std::vector<int64_t> out_sizes(const torch::Tensor &x, int64_t n) {
+  std::vector<int64_t> s(x.sizes().begin(), x.sizes().end());
+  s.back() = n;
+  return s;
+}
+
+struct LinearGrads {
+  torch::Tensor dx, dw, db;
+};
+
+torch::autograd::variable_list linear_forward(torch::autograd::AutogradContext *ctx,
+                                              const torch::Tensor &x, const torch::Tensor &w,
+                                              const torch::Tensor &b) {
+  const torch::Tensor x2 = x.reshape({-1, x.size(-1)}).contiguous();
+  const torch::Tensor wc = w.contiguous();
+  ctx->save_for_backward({x2, wc});
+  ctx->saved_data["sizes"] = x.sizes();
+  return {forward2(x2, wc, b, out_sizes(x, w.size(0)))};
+}
+
+LinearGrads linear_backward(torch::autograd::AutogradContext *ctx, const torch::Tensor &grad,
+                            bool bias) {
+  const torch::autograd::variable_list saved = ctx->get_saved_variables();
+  const torch::Tensor &x2 = saved[0], &w = saved[1];
+  const int64_t m = x2.size(0), k = x2.size(1), n = w.size(0);
+  const torch::Tensor g = grad.reshape({m, n}).contiguous();
+  LinearGrads r;
+  if (ctx->needs_input_grad(0)) {
+    r.dx = at::empty(ctx->saved_data["sizes"].toIntVector(), g.options());
+    torch::Tensor dx2 = r.dx.view({m, k});
+    gemm('N', 'N', m, k, n, g, w, dx2, nullptr);  // g [M, N] w [N, K]
+  }
+  if (ctx->needs_input_grad(1)) {
+    r.dw = at::empty({n, k}, g.options());
+    gemm('T', 'N', n, k, m, g, x2, r.dw, nullptr);  // g^T [N, M] x2 [M, K]
+  }
+  if (bias && ctx->needs_input_grad(2)) r.db = g.sum(0);
+  return r;
+}
+
+// Linear and LinearNoBias are the autograd op; the bias is an input only
+// where it exists (autograd's inputs must be defined tensors).
+struct Linear : public torch::autograd::Function<Linear> {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext *ctx,
+                                                const torch::Tensor &x, const torch::Tensor &w,
+                                                const torch::Tensor &b) {
+    return linear_forward(ctx, x, w, b);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
+                                                 torch::autograd::variable_list out) {
+    LinearGrads r = linear_backward(ctx, out[0], true);
+    return {r.dx, r.dw, r.db};
+  }
+};
+
+struct LinearNoBias : public torch::autograd::Function<LinearNoBias> {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext *ctx,
+                                                const torch::Tensor &x, const torch::Tensor &w) {
+    return linear_forward(ctx, x, w, torch::Tensor());
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
+                                                 torch::autograd::variable_list out) {
+    LinearGrads r = linear_backward(ctx, out[0], false);
+    return {r.dx, r.dw};
+  }
+};
+
+bool takes(const torch::Tensor &t) {
+  return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided;
+}
+
+// takes_input reports whether oneDNN takes input x and bias b (or none),
+// with the engine on.
+bool takes_input(const torch::Tensor &x, const torch::Tensor &b) {
+  return use_onednn.load(std::memory_order_relaxed) && x.dim() >= 1 && x.numel() > 0 &&
+         takes(x) && (!b.defined() || (takes(b) && b.dim() == 1));
+}
+
+bool wants_grad(const torch::Tensor &x, const torch::Tensor &w, const torch::Tensor &b) {
+  return at::GradMode::is_enabled() &&
+         (x.requires_grad() || w.requires_grad() || (b.defined() && b.requires_grad()));
+}
+
+// linear is nmt_linear: oneDNN where it takes the tensors, with autograd
+// where a gradient is wanted; at::linear otherwise.
+torch::Tensor linear(const torch::Tensor &xt, const torch::Tensor &wt, const torch::Tensor &bt) {
+  const bool mine = takes_input(xt, bt) && wt.dim() == 2 && takes(wt) &&
+                    xt.size(-1) == wt.size(1) && wt.numel() > 0;
+  if (!mine)
+    return at::linear(xt, wt, bt.defined() ? c10::optional<at::Tensor>(bt) : c10::nullopt);
+  TORCH_CHECK(!bt.defined() || bt.size(0) == wt.size(0), "linear: bias of ", bt.size(0), " for ",
+              wt.size(0), " outputs");
+  if (!wants_grad(xt, wt, bt)) {
+    const torch::Tensor x2 = xt.reshape({-1, xt.size(-1)}).contiguous();
+    return forward2(x2, wt.contiguous(), bt, out_sizes(xt, wt.size(0)));
+  }
+  return bt.defined() ? Linear::apply(xt, wt, bt)[0] : LinearNoBias::apply(xt, wt)[0];
+}
+
+}  // namespace
+
+extern "C" {
+
+int nmt_gemm_onednn_available(void) { return onednn_sgemm() != nullptr; }
+
+int nmt_cpu_has_avx512(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return 0;
+#endif
+}
+
+int nmt_set_gemm_onednn(int on) {
+  if (on && onednn_sgemm() == nullptr) return 0;
+  use_onednn.store(on ? 1 : 0);
+  return 1;
+}
+
+char *nmt_linear(void *x, void *w, void *b, void **out) {
+  return nmt::guard([&] {
+    const torch::Tensor bt = b == nullptr ? torch::Tensor() : *static_cast<torch::Tensor *>(b);
+    *out = new torch::Tensor(
+        linear(*static_cast<torch::Tensor *>(x), *static_cast<torch::Tensor *>(w), bt));
+  });
+}
+
+int nmt_pack_available(void) { return use_onednn.load() && pack_api().ok(); }
+
+char *nmt_pack_weight(void *w, void **out) {
+  return nmt::guard([&] {
+    const torch::Tensor &wt = *static_cast<torch::Tensor *>(w);
+    TORCH_CHECK(takes(wt) && wt.dim() == 2 && wt.numel() > 0,
+                "pack: want a 2-D CPU float weight, got ", wt.toString(), " of ", wt.dim(),
+                " dimensions");
+    *out = pack_weight(wt);
+  });
+}
+
+void nmt_pack_free(void *p) { delete static_cast<Packed *>(p); }
+
+int nmt_pack_stale(void *p) { return static_cast<Packed *>(p)->stale(); }
+
+char *nmt_linear_packed(void *x, void *packed, void *b, void **out) {
+  return nmt::guard([&] {
+    const Packed &p = *static_cast<Packed *>(packed);
+    const torch::Tensor &xt = *static_cast<torch::Tensor *>(x);
+    const torch::Tensor bt = b == nullptr ? torch::Tensor() : *static_cast<torch::Tensor *>(b);
+    if (wants_grad(xt, p.weight, bt) || p.stale() || !takes_input(xt, bt)) {
+      *out = new torch::Tensor(linear(xt, p.weight, bt));
+      return;
+    }
+    TORCH_CHECK(xt.size(-1) == p.k, "linear: input of ", xt.size(-1), " features for a weight of ",
+                p.k);
+    TORCH_CHECK(!bt.defined() || bt.size(0) == p.n, "linear: bias of ", bt.size(0), " for ", p.n,
+                " outputs");
+    const torch::Tensor x2 = xt.reshape({-1, p.k}).contiguous();
+    *out = new torch::Tensor(forward_out(x2, p.n, bt, out_sizes(xt, p.n),
+                                         [&](torch::Tensor &out2, const float *bias) {
+                                           packed_forward(p, x2, out2, bias);
+                                         }));
+  });
+}
+
+}  // extern "C"

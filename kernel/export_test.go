@@ -1,0 +1,8 @@
+package kernel
+
+// PoolRethrows is poolRethrows, for the external tests.
+var PoolRethrows = poolRethrows
+
+// EnableCPUCache installs the CPU cache with the default limit, for the
+// external tests.
+func EnableCPUCache() bool { return enableCPUCache(DefaultSettings().cacheBytes()) }

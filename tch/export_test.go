@@ -1,4 +1,0 @@
-package tch
-
-// PoolRethrows is poolRethrows, for the external tests.
-var PoolRethrows = poolRethrows
