@@ -39,9 +39,9 @@ func New(p *nn.Path, cfg transformer.Config) (*transformer.Model, error) {
 // L is Fixup's number of residual branches, 2*enc + 3*dec.
 func L(c transformer.Config) int { return 2*c.EncoderLayers + 3*c.DecoderLayers }
 
-// FixupScales returns Fixup's factors against plain Xavier: L^(-1/6) for
+// Scales returns Fixup's factors against plain Xavier: L^(-1/6) for
 // the stacked q/k/v (m = 4), L^(-1/2) for fc1 (m = 2).
-func FixupScales(c transformer.Config) (qkv, fc1 float64) {
+func Scales(c transformer.Config) (qkv, fc1 float64) {
 	l := float64(L(c))
 	return math.Pow(l, -1.0/6), math.Pow(l, -0.5)
 }
@@ -55,7 +55,7 @@ func TFixupScales(c transformer.Config) (enc, dec, srcEmb, tgtEmb float64) {
 }
 
 func applyFixup(m *transformer.Model) {
-	qs, fs := FixupScales(m.Config())
+	qs, fs := Scales(m.Config())
 	attn := func(a *transformer.Attention) {
 		transformer.Scale(a.InProj, qs)
 		transformer.Fill(a.OutProj, 0)

@@ -112,7 +112,7 @@ func TestFixupInit(t *testing.T) {
 			if fixup.L(c) != int(L) {
 				t.Fatalf("L = %d", fixup.L(c))
 			}
-			qs, fs := fixup.FixupScales(c)
+			qs, fs := fixup.Scales(c)
 			if math.Abs(qs-math.Pow(L, -1.0/6)) > 1e-15 || math.Abs(fs-math.Pow(L, -0.5)) > 1e-15 {
 				t.Fatalf("scales %g %g", qs, fs)
 			}
