@@ -19,8 +19,8 @@ import (
 // tokens (EOS included, left-padded to 32), one batch, every output forced
 // to 42 tokens + EOS (min-len = max-len = 42; the reference's random model
 // never emits EOS and stops at its max_len 42). Run with -benchtime=3x and
-// the threads and malloc environment of the reference (see
-// README-section.md).
+// the threads and malloc environment of the reference
+// (scripts/bench-vs-reference.sh sets both).
 func BenchmarkDecode(b *testing.B) {
 	tch.LockThread()
 	if err := kernel.Start(); err != nil { // NMT_THREADS and the rest, as commands do

@@ -14,10 +14,16 @@
 // fc2(relu(fc1(x))). q, k and v share one stacked [3D, D] projection (one
 // matmul for self-attention, q and k/v slices for encoder attention).
 //
-// Incremental decoding keeps, per decoder layer, a [2, B, H, maxLen, dh]
-// key/value cache written in place at each step (no concatenation) and the
-// encoder keys/values computed once; State.Reorder reorders rows for beam
-// search.
+// Incremental decoding (NewState, Step, StepLogits) keeps, per decoder
+// layer, self-attention key and value caches [Bcap, H, C, dh] written in
+// place at each step (no concatenation), whose capacity C starts near the
+// source length and doubles when full, and the encoder keys and values
+// [2, G, H, S, dh], computed once per source and shared by its beams.
+// State.Reorder reorders rows for beam search: where the CPU attention
+// kernel runs, by reordering each row's list of cache rows (slots), which
+// moves no keys or values; elsewhere by one index_select into a spare
+// cache (state.go says more). On the CPU the decoder's weights are packed
+// for the linear layers' kernel once per model (pack.go).
 //
 // Memory: every tensor a Forward, Encode or Decode makes belongs to the
 // current ts.Scope; run each step in one. Step frees its own temporaries
@@ -37,5 +43,6 @@
 //	logits := m.Forward(src, prev) // [B, T, V]
 //	s.Close()
 //
-// Performance figures are in README-section.md beside this file.
+// Speed figures and the command that reproduces them are in
+// docs/decode.md and docs/train.md.
 package transformer
