@@ -1,8 +1,6 @@
 package kernel_test
 
 import (
-	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -22,33 +20,20 @@ import (
 // each one when freed, so the read is a segmentation fault. In a child
 // process, since such a failure kills it.
 func TestKernelTemporariesUnderGC(t *testing.T) {
-	if !cgotest.InChild(t) {
-		cgotest.RunChild(t, "GOGC=1")
+	if !cgotest.UnderGC(t) {
 		return
 	}
 	xw := ts.MustOnes([]int64{4, 3 << 20}, gotch.Float, gotch.CPU)
-	stop := make(chan struct{})
-	defer close(stop)
-	cgotest.GCLoop(stop)
 	var i int
 	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); i++ {
 		z, err := kernel.Linear(xw, ts.MustOnes([]int64{2, 3 << 20}, gotch.Float, gotch.CPU), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := wantSum(z, 4*2*(3<<20)); err != nil {
+		if err := cgotest.WantSum(z, 4*2*(3<<20)); err != nil {
 			t.Fatalf("iteration %d, Linear: %v", i, err)
 		}
 		z.MustDrop()
 	}
 	t.Logf("%d products of temporaries under a running collector", i)
-}
-
-func wantSum(x *ts.Tensor, want float64) error {
-	s := x.MustSum(gotch.Double, false)
-	defer s.MustDrop()
-	if got := s.Float64Values()[0]; got != want {
-		return errors.New(fmt.Sprint("sum ", got, ", want ", want))
-	}
-	return nil
 }

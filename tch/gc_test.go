@@ -1,7 +1,6 @@
 package tch_test
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"testing"
@@ -78,31 +77,18 @@ func TestHandleArrayUnderGC(t *testing.T) {
 // (Add); package kernel's TestKernelTemporariesUnderGC does the same for
 // nmt's kernels.
 func TestTemporariesUnderGC(t *testing.T) {
-	if !cgotest.InChild(t) {
-		cgotest.RunChild(t, "GOGC=1")
+	if !cgotest.UnderGC(t) {
 		return
 	}
 	const n = 12 << 20 // 48 MB of float32: above glibc's largest mmap threshold
 	x := ts.MustOnes([]int64{n}, gotch.Float, gotch.CPU)
-	stop := make(chan struct{})
-	defer close(stop)
-	cgotest.GCLoop(stop)
 	var i int
 	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); i++ {
 		y := x.MustAdd(ts.MustOnes([]int64{n}, gotch.Float, gotch.CPU), false)
-		if err := wantSum(y, 2*n); err != nil {
+		if err := cgotest.WantSum(y, 2*n); err != nil {
 			t.Fatalf("iteration %d, Add: %v", i, err)
 		}
 		y.MustDrop()
 	}
 	t.Logf("%d rounds of ops on temporaries under a running collector", i)
-}
-
-func wantSum(x *ts.Tensor, want float64) error {
-	s := x.MustSum(gotch.Double, false)
-	defer s.MustDrop()
-	if got := s.Float64Values()[0]; got != want {
-		return errors.New(fmt.Sprint("sum ", got, ", want ", want))
-	}
-	return nil
 }

@@ -53,3 +53,18 @@ func GCLoop(stop chan struct{}) {
 		}
 	}()
 }
+
+// UnderGC reports whether test t runs here. In the parent it runs t again
+// in a child process with GOGC=1 (RunChild) and returns false; in the
+// child it starts back-to-back collections (GCLoop), stopped when t ends,
+// and returns true.
+func UnderGC(t *testing.T) bool {
+	if !InChild(t) {
+		RunChild(t, "GOGC=1")
+		return false
+	}
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	GCLoop(stop)
+	return true
+}
