@@ -2,7 +2,8 @@
 # multi30k.sh: Fixup (no LayerNorm) against post-LayerNorm on Multi30k
 # en->de under the same budget, the paper's comparison at a size a CPU can
 # train. Resumable: rerun the same command and each run continues from its
-# checkpoint_last (runs can go in the background across sessions).
+# checkpoint_last (runs can go in the background and be stopped at any time).
+# Its results are in experiments/results/ (README.md there is the index).
 #
 # Usage: bash experiments/multi30k.sh [OUT]   (default runs/multi30k)
 # Environment: DATA (default ../shared/data/multi30k-en-de), MAX_UPDATE
