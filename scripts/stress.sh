@@ -14,8 +14,11 @@
 # and validation loss at update 100; decoding: the translations), since
 # the collector must not change a single number.
 #
-# Usage: bash scripts/stress.sh [--train N] [--decode N] [--bin DIR] [OUT]
+# Usage: bash scripts/stress.sh [--train N] [--decode N] [--gogc "1 5"]
+#                                [--godebug gccheckmark=1] [--bin DIR] [OUT]
 #   --train N, --decode N   runs of each kind (default 30 and 30)
+#   --gogc LIST             GOGC values the runs cycle through (default "1 5")
+#   --godebug VALUE         GODEBUG of every run (default gccheckmark=1)
 #   --bin DIR               binaries to test (default bin/ after setup);
 #                           another commit's, to compare
 #   OUT                     work folder (default runs/stress)
@@ -23,13 +26,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-ntrain=30 ndecode=30 bin="" out=runs/stress
+ntrain=30 ndecode=30 bin="" out=runs/stress gogcs="1 5" godebug=gccheckmark=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--train) ntrain=$2; shift 2 ;;
 	--decode) ndecode=$2; shift 2 ;;
 	--bin) bin=$(cd "$2" && pwd); shift 2 ;;
-	-h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--gogc) gogcs=$2; shift 2 ;;
+	--godebug) godebug=$2; shift 2 ;;
+	-h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "stress.sh: unknown flag $1" >&2; exit 2 ;;
 	*) out=$1; shift ;;
 	esac
@@ -68,16 +73,19 @@ losses() { grep -o '"\(loss\|gnorm\)":[^,}]*' "$1/metrics.jsonl" | cut -d: -f2 |
 # bad LOGFILE: a Go fatal error, panic or libtorch error in the output.
 bad() { grep -m1 -E 'fatal error|panic:|SIGSEGV|signal: |Libtorch API Error|bad pointer' "$1" || true; }
 
+# pick I: the GOGC of run I, cycling through the list.
+pick() { set -- "$1" $gogcs; local i=$1; shift; local n=$#; shift $(( (i - 1) % n )); echo "$1"; }
+
 fails=0 tfail=0 dfail=0 ref=""
 commit=$(git -C "$bin/.." rev-parse --short HEAD 2>/dev/null || echo unknown)
-say "stress: $(date -u '+%F %T') UTC, binaries $bin (commit $commit), $ntrain training and $ndecode decoding runs"
+say "stress: $(date -u '+%F %T') UTC, binaries $bin (commit $commit), $ntrain training and $ndecode decoding runs, GOGC $gogcs, GODEBUG=$godebug"
 for i in $(seq 1 "$ntrain"); do
-	gogc=$((i % 2 == 1 ? 1 : 5))
+	gogc=$(pick "$i")
 	d=$out/train-$i
 	rm -rf "$d"
 	start=$(date +%s)
 	rc=0
-	GOGC=$gogc GODEBUG=gccheckmark=1 train "$d" >"$d.log" 2>&1 || rc=$?
+	GOGC=$gogc GODEBUG=$godebug train "$d" >"$d.log" 2>&1 || rc=$?
 	why=$(bad "$d.log")
 	got=""
 	[ -f "$d/metrics.jsonl" ] && got=$(losses "$d")
@@ -98,11 +106,11 @@ if [ ! -f "$model/checkpoint_last.ckpt" ]; then
 fi
 nmt translate --checkpoint "$model/checkpoint_last.ckpt" --beam 5 <"$out/corpus/test.de" >"$out/ref.hyp" 2>"$out/ref.log"
 for i in $(seq 1 "$ndecode"); do
-	gogc=$((i % 2 == 1 ? 1 : 5))
+	gogc=$(pick "$i")
 	h=$out/decode-$i
 	start=$(date +%s)
 	rc=0
-	GOGC=$gogc GODEBUG=gccheckmark=1 nmt translate --checkpoint "$model/checkpoint_last.ckpt" --beam 5 \
+	GOGC=$gogc GODEBUG=$godebug nmt translate --checkpoint "$model/checkpoint_last.ckpt" --beam 5 \
 		<"$out/corpus/test.de" >"$h.hyp" 2>"$h.log" || rc=$?
 	why=$(bad "$h.log")
 	if [ "$rc" != 0 ] || [ -n "$why" ] || ! cmp -s "$h.hyp" "$out/ref.hyp"; then
