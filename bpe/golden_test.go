@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -14,20 +16,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update and review the diff)\ngot:\n%s", path, got)
-	}
+	testfix.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 func learnFile(t *testing.T, name string, merges int) *Codes {

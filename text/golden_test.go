@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -31,42 +33,7 @@ func checkGolden(t *testing.T, in, golden string, f func(string) string) {
 		b.WriteString("in:  " + line + "\n")
 		b.WriteString("out: " + f(line) + "\n\n")
 	}
-	got := b.String()
-	path := filepath.Join("testdata", golden)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	firstDiff(t, path, got, string(want))
-}
-
-// firstDiff reports the first line where got and want differ, naming the
-// expected file and line.
-func firstDiff(t *testing.T, path, got, want string) {
-	t.Helper()
-	if got == want {
-		return
-	}
-	gotL, wantL := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := 0; i < len(gotL) || i < len(wantL); i++ {
-		var g, w string
-		if i < len(gotL) {
-			g = gotL[i]
-		}
-		if i < len(wantL) {
-			w = wantL[i]
-		}
-		if g != w {
-			t.Errorf("%s:%d:\n got %q\nwant %q", path, i+1, g, w)
-			return
-		}
-	}
+	testfix.Golden(t, filepath.Join("testdata", golden), []byte(b.String()), *update)
 }
 
 func TestTokenizeGolden(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 // The fixtures in testdata/split are split-sentences.perl's output
@@ -26,7 +28,7 @@ func checkSplitDocument(t *testing.T, in, want, lang string, opt SplitterOptions
 	if err := NewSplitter(lang, opt).SplitDocument(bytes.NewReader(src), &out, dopt); err != nil {
 		t.Fatal(err)
 	}
-	firstDiff(t, want, out.String(), string(exp))
+	testfix.FirstDiff(t, want, out.String(), string(exp))
 }
 
 // TestSplitSentencesMoses: split-sentences.perl -l L on a document with

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sugarme/gotch"
 
+	"github.com/fixup-nmt/nmt/internal/testfix"
 	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/translate"
@@ -86,25 +87,7 @@ func TestGolden(t *testing.T) {
 			if err := w.Flush(); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", "toy."+tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				got := strings.Split(buf.String(), "\n")
-				for i, l := range strings.Split(string(want), "\n") {
-					if i >= len(got) || got[i] != l {
-						t.Fatalf("%s: line %d differs:\ngot  %q\nwant %q", path, i+1, got[min(i, len(got)-1)], l)
-					}
-				}
-				t.Fatalf("%s: output has %d lines, golden fewer", path, len(got))
-			}
+			testfix.Golden(t, filepath.Join("testdata", "toy."+tc.name+".golden"), buf.Bytes(), *update)
 		})
 	}
 }

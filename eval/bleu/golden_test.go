@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -192,36 +194,5 @@ func TestWMT17Golden(t *testing.T) {
 	for _, sys := range wmt17Systems(t, dir) {
 		fmt.Fprintf(&b, "%-24s %s\n", sys, strings.Replace(lines[sys], "version:"+DefaultVersion, "version:nmt", 1))
 	}
-	compareGolden(t, "testdata/wmt17-en-de.golden", b.String())
-}
-
-// compareGolden compares got with the golden file, or rewrites it with
-// -update.
-func compareGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != got {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) || i < len(wl); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("%s:%d: differs\n got  %q\n want %q", path, i+1, g, w)
-			}
-		}
-	}
+	testfix.Golden(t, "testdata/wmt17-en-de.golden", []byte(b.String()), *update)
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 func TestEstimateCI(t *testing.T) {
@@ -233,5 +235,5 @@ func TestWMT17PValues(t *testing.T) {
 		}
 		fmt.Fprintf(&g, "%-24s %8.4f %8.5f %8.5f %8.5f %8.5f\n", sys, bs[0].Score, bs[0].PValue, moses[sys], ar[0].PValue, multeval[sys])
 	}
-	compareGolden(t, "testdata/wmt17-significance.golden", g.String())
+	testfix.Golden(t, "testdata/wmt17-significance.golden", []byte(g.String()), *update)
 }

@@ -1,6 +1,7 @@
 // Package testfix reads the test fixtures that several packages share:
 // gzipped tar archives of expected outputs, and the SentencePiece models
-// of spm/testdata. It is for tests only.
+// of spm/testdata; and it compares output with golden files. It is for
+// tests only.
 package testfix
 
 import (
