@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 export PATH=$PWD/bin:$PATH
 # The pure-Go layers must build and pass without cgo (no libtorch).
 # (internal/deps' pureGo list, as a pattern)
-pureGo='/(internal/atomicfile|text|bpe|spm|eval/bleu|data)(/|$)|/cmd/nmt$'
+pureGo='/(internal/atomicfile|internal/cmdinfo|text|bpe|spm|eval/bleu|data)(/|$)|/cmd/nmt$'
 pure=$(go list ./... | grep -E "$pureGo" || true)
 CGO_ENABLED=0 go vet $pure
 CGO_ENABLED=0 go test -count=1 $pure

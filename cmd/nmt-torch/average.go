@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/train"
 )
 
@@ -14,7 +15,7 @@ import (
 func averageCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "average",
-		Usage:     "average the parameters of the last N checkpoints (element-wise mean)",
+		Usage:     cmdinfo.TorchUsage("average"),
 		UsageText: "nmt average --inputs DIR --num-update-checkpoints 5 --output avg.ckpt\n   nmt average --inputs a.ckpt,b.ckpt --output avg.ckpt",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "inputs", Required: true, Usage: "a save directory, or checkpoint files separated by commas"},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
@@ -19,7 +20,7 @@ import (
 func envCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "env",
-		Usage: "print libtorch, CUDA, BLAS and build facts for bug reports",
+		Usage: cmdinfo.TorchUsage("env"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
 			&cli.BoolFlag{Name: "config", Usage: "also print libtorch's full build configuration"},
@@ -75,7 +76,7 @@ type envInfo struct {
 
 func collectEnv() envInfo {
 	e := envInfo{
-		NMT:             version,
+		NMT:             cmdinfo.Version,
 		Go:              runtime.Version(),
 		Gotch:           moduleVersion("github.com/sugarme/gotch"),
 		LibtorchHeaders: tch.HeaderVersion(),

@@ -9,12 +9,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
-
-// version matches cmd/nmt's.
-var version = "0.1.0"
 
 // startErr is the runtime settings' error (a variable of kernel.Vars that
 // does not parse), which every command reports.
@@ -34,8 +32,8 @@ func init() {
 func main() {
 	app := &cli.App{
 		Name:     "nmt",
-		Usage:    "Transformer machine translation without LayerNorm (Fixup): libtorch commands",
-		Version:  version,
+		Usage:    cmdinfo.Usage + ": libtorch commands",
+		Version:  cmdinfo.Version,
 		Commands: commands(),
 		Before:   func(*cli.Context) error { return startErr },
 	}

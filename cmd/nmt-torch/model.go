@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fixup-nmt/nmt/fixup"
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/train"
 	"github.com/fixup-nmt/nmt/transformer"
@@ -23,7 +24,7 @@ import (
 func modelCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "model",
-		Usage: "print a model's parameter summary (and per-layer gradient norms at init)",
+		Usage: cmdinfo.TorchUsage("model"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "preset", Value: "iwslt", Usage: "iwslt, base, big or small"},
 			&cli.IntFlag{Name: "enc-layers", Usage: "encoder layers (0: the preset's)"},

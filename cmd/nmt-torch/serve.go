@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/serve"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/translate"
@@ -22,7 +23,7 @@ import (
 func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "serve",
-		Usage: "serve translation over HTTP: LibreTranslate's API, a native /v1 API and a page at /",
+		Usage: cmdinfo.TorchUsage("serve"),
 		Description: `One model from --checkpoint (repeat it for an ensemble) with the decoding
 flags of nmt translate, or several from --models FILE (YAML; see docs/serve.md).
 Concurrent requests are merged into searches of up to --max-tokens source

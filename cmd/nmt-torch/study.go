@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/study"
 	"github.com/fixup-nmt/nmt/tch"
@@ -18,7 +19,7 @@ func studyCommand() *cli.Command {
 	d := study.DefaultConfig()
 	return &cli.Command{
 		Name:  "study",
-		Usage: "run a study (depth: post-LN, pre-LN, no norm, fixup, t-fixup, deepnorm, rezero at depths 6..96)",
+		Usage: cmdinfo.TorchUsage("study"),
 		Subcommands: []*cli.Command{{
 			Name:      "depth",
 			Usage:     "train every method at every depth for a fixed number of updates; record grad norms at init, loss curves, divergence; plot",

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/train"
 )
 
@@ -31,7 +32,7 @@ func trainCommand() *cli.Command {
 	}
 	return &cli.Command{
 		Name:      "train",
-		Usage:     "train a Transformer on a prepared directory (recipes iwslt14-fixup, iwslt14-layernorm, iwslt14-tfixup, small)",
+		Usage:     cmdinfo.TorchUsage("train"),
 		UsageText: "nmt train --recipe iwslt14-fixup --data data-bin/iwslt14 --save-dir runs/fixup [--config c.yaml] [--KEY VALUE ...]",
 		Flags:     flags,
 		Action:    runTrain,
@@ -69,7 +70,7 @@ func runTrain(c *cli.Context) error {
 	}
 	defer g.Close()
 	tr, err := train.New(cfg, train.Options{
-		Build: train.BuildTransformer, Log: os.Stderr, Version: version,
+		Build: train.BuildTransformer, Log: os.Stderr, Version: cmdinfo.Version,
 		Terminal: term.IsTerminal(int(os.Stderr.Fd())), Dist: g,
 	})
 	if err != nil {

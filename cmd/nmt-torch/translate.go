@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/translate"
@@ -19,7 +20,7 @@ import (
 func translateCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "translate",
-		Usage: "translate lines of text (standard input or --input) with one or more checkpoints",
+		Usage: cmdinfo.TorchUsage("translate"),
 		Flags: append(modelFlags(true),
 			&cli.StringFlag{Name: "input", Usage: "input file (default: standard input)"},
 			&cli.IntFlag{Name: "buffer-size", Value: 64, Usage: "lines read before translating them (1: translate each line as it arrives)"},
@@ -126,7 +127,7 @@ func translateTo(c *cli.Context, m *translate.Model, o translate.Options, out *t
 			}
 			return nil
 		}
-		scores, err := m.ScoreSplit(dir, c.String("split"), res, "nmt-"+version)
+		scores, err := m.ScoreSplit(dir, c.String("split"), res, "nmt-"+cmdinfo.Version)
 		if err != nil {
 			return err
 		}

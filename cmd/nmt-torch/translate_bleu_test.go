@@ -13,6 +13,7 @@ import (
 	"github.com/fixup-nmt/nmt/data/prep"
 	"github.com/fixup-nmt/nmt/data/synth"
 	"github.com/fixup-nmt/nmt/eval/bleu"
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/train"
 	"github.com/fixup-nmt/nmt/translate"
@@ -55,7 +56,7 @@ func trainedCheckpoint(t *testing.T, dir string) string {
 	c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = 1, 1, 32, 64, 2
 	c.MaxTokens, c.LR, c.WarmupUpdates, c.MaxUpdate, c.MaxEpoch = 512, 3e-3, 5, 300, 0
 	c.SaveIntervalUpdates, c.Threads, c.Device = 0, 1, "cpu"
-	tr, err := train.New(c, train.Options{Build: train.BuildTransformer, Log: io.Discard, Version: version})
+	tr, err := train.New(c, train.Options{Build: train.BuildTransformer, Log: io.Discard, Version: cmdinfo.Version})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +87,8 @@ func TestTranslateSplitBLEU(t *testing.T) {
 		t.Fatalf("--bleu printed %d lines, want 2 (tokenized, detokenized):\n%s", len(lines), out)
 	}
 	sig := map[string]string{
-		"tokenized: ":               "BLEU|nrefs:1|case:mixed|eff:no|tok:none|smooth:exp|version:nmt-" + version + " = ",
-		"detokenized (sacreBLEU): ": "BLEU|nrefs:1|case:lc|eff:no|tok:13a|smooth:exp|version:nmt-" + version + " = ",
+		"tokenized: ":               "BLEU|nrefs:1|case:mixed|eff:no|tok:none|smooth:exp|version:nmt-" + cmdinfo.Version + " = ",
+		"detokenized (sacreBLEU): ": "BLEU|nrefs:1|case:lc|eff:no|tok:13a|smooth:exp|version:nmt-" + cmdinfo.Version + " = ",
 	}
 	for i, label := range []string{"tokenized: ", "detokenized (sacreBLEU): "} {
 		if !strings.HasPrefix(lines[i], label+sig[label]) {
@@ -115,8 +116,8 @@ func TestTranslateSplitBLEU(t *testing.T) {
 		hyps []string
 		cfg  bleu.Config
 	}{
-		{"test.tok.en", tok, bleu.Config{Tokenize: "none", Version: "nmt-" + version}},
-		{"test.raw.en", det, bleu.Config{Tokenize: "13a", Lowercase: true, Version: "nmt-" + version}},
+		{"test.tok.en", tok, bleu.Config{Tokenize: "none", Version: "nmt-" + cmdinfo.Version}},
+		{"test.raw.en", det, bleu.Config{Tokenize: "13a", Lowercase: true, Version: "nmt-" + cmdinfo.Version}},
 	} {
 		b, err := os.ReadFile(filepath.Join(dir, c.refs))
 		if err != nil {

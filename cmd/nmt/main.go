@@ -13,10 +13,12 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fixup-nmt/nmt/internal/cmdinfo"
 )
 
 // version is the toolkit's version; it appears in BLEU signatures.
-var version = "0.1.0"
+const version = cmdinfo.Version
 
 func main() {
 	app := newApp()
@@ -29,7 +31,7 @@ func main() {
 func newApp() *cli.App {
 	return &cli.App{
 		Name:                 "nmt",
-		Usage:                "Transformer machine translation without LayerNorm (Fixup)",
+		Usage:                cmdinfo.Usage,
 		Version:              version,
 		EnableBashCompletion: true,
 		Commands:             commands(),

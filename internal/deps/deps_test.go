@@ -17,6 +17,7 @@ const module = "github.com/fixup-nmt/nmt/"
 // packages it may import, directly or not. Bottom to top.
 var allowed = map[string][]string{
 	"internal/atomicfile": {},
+	"internal/cmdinfo":    {},
 	"text":                {"internal/atomicfile"},
 	"bpe":                 {"text", "internal/atomicfile"},
 	"spm":                 {"internal/atomicfile"},
@@ -33,13 +34,13 @@ var allowed = map[string][]string{
 	"translate":           {"train", "transformer", "fixup", "decode", "kernel", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
 	"serve":               {"translate", "train", "transformer", "fixup", "decode", "kernel", "tch", "dist", "text", "bpe", "data", "data/prep", "eval/bleu", "spm", "internal/atomicfile"},
 	"study":               {"train", "transformer", "fixup", "decode", "kernel", "tch", "dist", "text", "bpe", "data", "data/prep", "data/synth", "eval/bleu", "spm", "internal/atomicfile"},
-	"cmd/nmt":             {"text", "bpe", "spm", "eval/bleu", "data", "data/...", "internal/atomicfile"},
+	"cmd/nmt":             {"text", "bpe", "spm", "eval/bleu", "data", "data/...", "internal/atomicfile", "internal/cmdinfo"},
 	"cmd/nmt-torch":       {"*"},
 	"internal/...":        {"*"},
 }
 
 // pureGo lists the layers that must never link libtorch.
-var pureGo = []string{"internal/atomicfile", "text", "bpe", "spm", "eval/bleu", "data", "data/...", "cmd/nmt"}
+var pureGo = []string{"internal/atomicfile", "internal/cmdinfo", "text", "bpe", "spm", "eval/bleu", "data", "data/...", "cmd/nmt"}
 
 type pkg struct {
 	ImportPath string
