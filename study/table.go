@@ -4,10 +4,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 )
 
 var csvHeader = []string{"method", "norm", "init", "depth", "parameters", "init_loss", "init_grad_norm",
@@ -21,22 +22,18 @@ func csvRow(r *Result) []string {
 		strconv.Itoa(r.Done), strconv.FormatBool(r.Diverged), r.Reason, f(r.Seconds)}
 }
 
+// writeCSV writes the table atomically (internal/atomicfile): a failed
+// write leaves the previous file, never a cut one.
 func writeCSV(path string, res []*Result) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write(csvHeader)
-	for _, r := range res {
-		w.Write(csvRow(r))
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(f io.Writer) error {
+		w := csv.NewWriter(f)
+		w.Write(csvHeader)
+		for _, r := range res {
+			w.Write(csvRow(r))
+		}
+		w.Flush()
+		return w.Error()
+	})
 }
 
 // PrintTable prints one line per run and, for the deepest depth that

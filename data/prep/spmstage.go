@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fixup-nmt/nmt/internal/atomicfile"
 	"github.com/fixup-nmt/nmt/spm"
 )
 
@@ -70,7 +71,7 @@ func (p *pipeline) sentencePiece() error {
 			return err
 		}
 		models[i] = m
-		if err := copyFile(paths[i], filepath.Join(p.work, names[i])); err != nil {
+		if err := atomicfile.Copy(paths[i], filepath.Join(p.work, names[i])); err != nil {
 			return err
 		}
 	}
@@ -129,12 +130,4 @@ func (p *pipeline) encodeSPM(split, lang string, m *spm.Model) error {
 	flush()
 	bar.done()
 	return errors.Join(w.Flush(), out.Close())
-}
-
-func copyFile(src, dst string) error {
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(dst, b, 0o644)
 }

@@ -146,7 +146,7 @@ func Link(src, dst string) error {
 			continue
 		}
 		if err != nil {
-			return copyFile(src, dst)
+			return Copy(src, dst)
 		}
 		err = os.Rename(tmp, dst)
 		// Where dst already was a link to src, rename did nothing and tmp
@@ -160,7 +160,8 @@ func Link(src, dst string) error {
 	return fmt.Errorf("writing %s: no free temporary name", dst)
 }
 
-func copyFile(src, dst string) error {
+// Copy writes a copy of the file src at dst, atomically (through Write).
+func Copy(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/internal/testfix"
 )
 
 // fullDisk is a temporary file on a disk with room bytes left: writes
@@ -213,5 +215,34 @@ func TestRemoveTemps(t *testing.T) {
 	}
 	if names := ls(t, dir); !slices.Equal(names, []string{".a.ckpt", ".a.ckpt.tmp-x", ".b.txt.tmp-1", "a.ckpt"}) {
 		t.Errorf("kept %v", names)
+	}
+}
+
+// TestCopy: Copy writes an exact copy; a copy that fails part way (the
+// file-size limit of a full disk) is an error naming the file, leaves the
+// old file as it was and no temporary file.
+func TestCopy(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src.model"), filepath.Join(dir, "spm.model")
+	big := strings.Repeat("0123456789abcdef", 1024)
+	os.WriteFile(src, []byte(big), 0o644)
+	os.WriteFile(dst, []byte("old"), 0o644)
+	restore := testfix.LimitFileSize(t, 4096)
+	err := Copy(src, dst)
+	restore()
+	if err == nil || !strings.Contains(err.Error(), "spm.model") || !errors.Is(err, syscall.EFBIG) {
+		t.Errorf("copy past the file-size limit: %v, want EFBIG naming spm.model", err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "old" {
+		t.Errorf("after the failed copy the file holds %d bytes, want the old 3", len(b))
+	}
+	if got := ls(t, dir); !slices.Equal(got, []string{"spm.model", "src.model"}) {
+		t.Errorf("files %v: a temporary file was left", got)
+	}
+	if err := Copy(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != big {
+		t.Errorf("copy of %d bytes holds %d", len(big), len(b))
 	}
 }

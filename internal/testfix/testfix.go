@@ -1,7 +1,7 @@
 // Package testfix reads the test fixtures that several packages share:
 // gzipped tar archives of expected outputs, and the SentencePiece models
-// of spm/testdata; and it compares output with golden files. It is for
-// tests only.
+// of spm/testdata; it compares output with golden files; LimitFileSize
+// makes file writes fail as on a full disk. It is for tests only.
 package testfix
 
 import (
@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 )
 
@@ -76,4 +77,23 @@ func spmFixture(t testing.TB, archive, member string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// LimitFileSize makes every write that takes a file past n bytes fail with
+// EFBIG ("file too large"), as on a full disk, until the returned function
+// is called or the test ends (RLIMIT_FSIZE; the Go runtime ignores the
+// SIGXFSZ it raises). It holds for the whole process: only tests that do
+// not run in parallel may use it.
+func LimitFileSize(t testing.TB, n uint64) (restore func()) {
+	t.Helper()
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: old.Max}); err != nil {
+		t.Fatal(err)
+	}
+	restore = func() { syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old) }
+	t.Cleanup(restore)
+	return restore
 }
