@@ -62,7 +62,7 @@ func initGrads(tc train.Config, v train.Vocab, b data.Batch) (InitGrads, error) 
 		train.ManualSeed(tc.Seed) // the trainer seeds update u with seed+u
 		m.SetTraining(true)
 		src, prev, tgt := batchTensors(b)
-		loss, _ := train.LabelSmoothedCE(m.Forward(src, prev), tgt, tc.LabelSmoothing, int64(v.Pad))
+		loss, _ := train.LabelSmoothedCE(m.Forward(src, prev), tgt, tc.Optim.LabelSmoothing, int64(v.Pad))
 		loss.MustBackward()
 		l, _ := loss.Float64Value(nil)
 		g.Loss = Num(l / float64(b.NTokens) / math.Ln2)

@@ -55,8 +55,8 @@ func openCorpus(c Config) (*corpus, error) {
 	defer lp.Close()
 	tc := trainConfig(c, Methods()[0], 1, "")
 	// train.Trainer.batchConfig: the trainer's shuffled training batches.
-	plan, err := lp.Plan(data.BatchConfig{MaxTokens: tc.MaxTokens, MaxSentences: tc.MaxSentences,
-		MaxSourcePositions: tc.MaxPositions, MaxTargetPositions: tc.MaxPositions,
+	plan, err := lp.Plan(data.BatchConfig{MaxTokens: tc.Data.MaxTokens, MaxSentences: tc.Data.BatchSize,
+		MaxSourcePositions: tc.Model.MaxPositions, MaxTargetPositions: tc.Model.MaxPositions,
 		SizeMultiple: 8, Shuffle: true, Seed: tc.Seed})
 	if err != nil {
 		return nil, err
@@ -82,16 +82,16 @@ func openCorpus(c Config) (*corpus, error) {
 // removed afterwards).
 func trainConfig(c Config, m Method, depth int, saveDir string) train.Config {
 	tc := train.DefaultConfig()
-	tc.Data, tc.ValidSubset, tc.SaveDir = c.Data, "", saveDir
-	tc.Arch, tc.EncoderLayers, tc.DecoderLayers = "small", depth, depth
-	tc.Dim, tc.FFNDim, tc.Heads, tc.Norm, tc.Init = c.Dim, c.FFNDim, c.Heads, m.Norm, m.Init
-	tc.Dropout, tc.AttentionDropout, tc.ActivationDropout = c.Dropout, c.Dropout, c.Dropout
-	tc.Optimizer, tc.AdamBetas, tc.LR = "adam", "0.9,0.98", c.LR
-	tc.LRScheduler, tc.WarmupUpdates, tc.WarmupInitLR = c.LRSchedule(m)
-	tc.LabelSmoothing, tc.WeightDecay, tc.MaxTokens = c.LabelSmoothing, c.WeightDecay, c.MaxTokens
-	tc.MaxUpdate, tc.MaxEpoch, tc.Seed = c.Updates, 0, c.Seed
-	tc.LogInterval, tc.NoProgressBar, tc.NoEpochCheckpoints, tc.Reset = max(1, c.Updates/10), true, true, true
-	tc.Threads, tc.Device = c.Threads, "cpu"
+	tc.Data.Dir, tc.Data.ValidSubset, tc.Checkpoint.SaveDir = c.Data, "", saveDir
+	tc.Model.Arch, tc.Model.EncoderLayers, tc.Model.DecoderLayers = "small", depth, depth
+	tc.Model.Dim, tc.Model.FFNDim, tc.Model.Heads, tc.Model.Norm, tc.Model.Init = c.Dim, c.FFNDim, c.Heads, m.Norm, m.Init
+	tc.Model.Dropout, tc.Model.AttentionDropout, tc.Model.ActivationDropout = c.Dropout, c.Dropout, c.Dropout
+	tc.Optim.Optimizer, tc.Optim.AdamBetas, tc.Optim.LR = "adam", "0.9,0.98", c.LR
+	tc.Optim.LRScheduler, tc.Optim.WarmupUpdates, tc.Optim.WarmupInitLR = c.LRSchedule(m)
+	tc.Optim.LabelSmoothing, tc.Optim.WeightDecay, tc.Data.MaxTokens = c.LabelSmoothing, c.WeightDecay, c.MaxTokens
+	tc.Optim.MaxUpdate, tc.Optim.MaxEpoch, tc.Seed = c.Updates, 0, c.Seed
+	tc.Log.Interval, tc.Log.NoProgressBar, tc.Checkpoint.NoEpochCheckpoints, tc.Checkpoint.Reset = max(1, c.Updates/10), true, true, true
+	tc.Machine.Threads, tc.Machine.Device = c.Threads, "cpu"
 	return tc
 }
 

@@ -105,9 +105,9 @@ func benchTrain(b *testing.B, arch string, layers, dim, ffn, heads, vocab, batch
 	tch.LockThread()
 	startBench(b)
 	c := DefaultConfig()
-	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = arch, layers, layers, dim, ffn, heads
-	c.Norm, c.Init, c.Dropout, c.LabelSmoothing = norm, init, 0.3, 0.1
-	c.MaxPositions = 1024
+	c.Model.Arch, c.Model.EncoderLayers, c.Model.DecoderLayers, c.Model.Dim, c.Model.FFNDim, c.Model.Heads = arch, layers, layers, dim, ffn, heads
+	c.Model.Norm, c.Model.Init, c.Model.Dropout, c.Optim.LabelSmoothing = norm, init, 0.3, 0.1
+	c.Model.MaxPositions = 1024
 	t := benchTrainer(b, c, vocab)
 	r := rand.New(rand.NewPCG(1, 2))
 	bsz := batchTokens / 32
@@ -174,8 +174,8 @@ func BenchmarkLeak(b *testing.B) {
 	tch.LockThread()
 	kernel.SetThreads(2)
 	c := DefaultConfig()
-	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = "small", 1, 1, 32, 64, 2
-	c.Norm, c.Init, c.Dropout, c.LabelSmoothing, c.ClipNorm = "none", "fixup", 0.1, 0.1, 1
+	c.Model.Arch, c.Model.EncoderLayers, c.Model.DecoderLayers, c.Model.Dim, c.Model.FFNDim, c.Model.Heads = "small", 1, 1, 32, 64, 2
+	c.Model.Norm, c.Model.Init, c.Model.Dropout, c.Optim.LabelSmoothing, c.Optim.ClipNorm = "none", "fixup", 0.1, 0.1, 1
 	t := benchTrainer(b, c, 500)
 	r := rand.New(rand.NewPCG(3, 4))
 	batches := make([]data.Batch, 16)

@@ -1,384 +1,393 @@
 package train
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/fixup-nmt/nmt/decode"
+	"github.com/fixup-nmt/nmt/transformer"
 )
 
-// Config is everything that shapes a training run. Every YAML key is also
-// a flag of `nmt train` with the same name. Resolution order, last wins:
-// DefaultConfig, the recipe, the --config file, the flags.
+// Config is everything that shapes a training run, in the parts it
+// configures. Every setting has a YAML key that is also a flag of `nmt
+// train` with the same name (keys.go lists them). Resolution order, last
+// wins: DefaultConfig, the recipe, the --config file, the flags.
 type Config struct {
-	Recipe string `yaml:"recipe" help:"named defaults (iwslt14-fixup, iwslt14-layernorm, iwslt14-tfixup, small); any key overrides them"`
-
-	// Data.
-	Data        string `yaml:"data" help:"prepared data directory (from nmt prepare)"`
-	SourceLang  string `yaml:"source-lang" help:"source language (default: from prepare.json)"`
-	TargetLang  string `yaml:"target-lang" help:"target language (default: from prepare.json)"`
-	TrainSubset string `yaml:"train-subset" help:"split to train on"`
-	ValidSubset string `yaml:"valid-subset" help:"split to validate on (empty: no validation)"`
-	SaveDir     string `yaml:"save-dir" help:"checkpoint, config and metrics directory"`
-
-	// Model.
-	Arch              string  `yaml:"arch" help:"model preset: iwslt, base, big, small"`
-	EncoderLayers     int     `yaml:"encoder-layers" help:"encoder layers (0: preset's)"`
-	DecoderLayers     int     `yaml:"decoder-layers" help:"decoder layers (0: preset's)"`
-	Dim               int     `yaml:"dim" help:"model dimension (0: preset's)"`
-	FFNDim            int     `yaml:"ffn-dim" help:"feed-forward inner dimension (0: preset's)"`
-	Heads             int     `yaml:"heads" help:"attention heads (0: preset's)"`
-	Norm              string  `yaml:"norm" help:"normalisation: none, post, pre (empty: preset's)"`
-	Init              string  `yaml:"init" help:"initialisation: default, fixup, t-fixup, deepnorm, rezero (empty: preset's)"`
-	Dropout           float64 `yaml:"dropout" help:"dropout (-1: preset's)"`
-	AttentionDropout  float64 `yaml:"attention-dropout" help:"dropout on attention weights (-1: preset's)"`
-	ActivationDropout float64 `yaml:"activation-dropout" help:"dropout after the FFN activation (-1: preset's)"`
-	ShareDecoderIO    bool    `yaml:"share-decoder-input-output-embed" help:"tie the decoder's input embedding and output projection"`
-	ShareAll          bool    `yaml:"share-all-embeddings" help:"tie encoder, decoder and output embeddings (joined dictionary)"`
-	MaxPositions      int     `yaml:"max-positions" help:"longest source or target in tokens; longer training pairs are skipped"`
-
-	// Loss and optimisation.
-	LabelSmoothing float64 `yaml:"label-smoothing" help:"label smoothing epsilon"`
-	Optimizer      string  `yaml:"optimizer" help:"adam or sgd"`
-	LR             float64 `yaml:"lr" help:"peak learning rate"`
-	AdamBetas      string  `yaml:"adam-betas" help:"Adam beta1,beta2"`
-	AdamEps        float64 `yaml:"adam-eps" help:"Adam epsilon"`
-	Momentum       float64 `yaml:"momentum" help:"SGD momentum"`
-	WeightDecay    float64 `yaml:"weight-decay" help:"weight decay (Adam: decoupled, as fairseq; SGD: L2 in the gradient)"`
-	ClipNorm       float64 `yaml:"clip-norm" help:"clip gradients to this total norm (0: off)"`
-	LRScheduler    string  `yaml:"lr-scheduler" help:"inverse_sqrt, inverse_sqrt_nowarmup or fixed"`
-	WarmupUpdates  int     `yaml:"warmup-updates" help:"warmup updates (inverse_sqrt), or W in lr*sqrt(W/(W+t)) (inverse_sqrt_nowarmup)"`
-	WarmupInitLR   float64 `yaml:"warmup-init-lr" help:"learning rate at update 0 of the warmup (-1: 0, or lr without warmup)"`
-	MaxTokens      int     `yaml:"max-tokens" help:"batch size in padded tokens (sentences x longest side)"`
-	MaxSentences   int     `yaml:"batch-size" help:"most sentences per batch (0: no bound)"`
-	UpdateFreq     int     `yaml:"update-freq" help:"accumulate gradients over this many batches per update"`
-	MaxUpdate      int     `yaml:"max-update" help:"stop after this many updates (0: no bound)"`
-	MaxEpoch       int     `yaml:"max-epoch" help:"stop after this many epochs (0: no bound)"`
-	Seed           int64   `yaml:"seed" help:"random seed (batches, init, dropout: update u uses seed+u)"`
-	SkipNonfinite  bool    `yaml:"skip-nonfinite" help:"skip an update whose loss or gradient is not finite, instead of stopping"`
-
-	// Validation, checkpoints and logging.
-	ValidateInterval        int    `yaml:"validate-interval" help:"validate at the end of every N epochs (and of the last)"`
-	SaveInterval            int    `yaml:"save-interval" help:"save checkpoints at the end of every N epochs (and of the last)"`
-	ValidateIntervalUpdates int    `yaml:"validate-interval-updates" help:"also validate every N updates (0: only at epoch ends)"`
-	SaveIntervalUpdates     int    `yaml:"save-interval-updates" help:"save checkpoint_E_U every N updates (0: off)"`
-	KeepIntervalUpdates     int    `yaml:"keep-interval-updates" help:"keep the last N checkpoint_E_U files (0: all)"`
-	KeepLastEpochs          int    `yaml:"keep-last-epochs" help:"keep the last N checkpointE files (0: all)"`
-	NoEpochCheckpoints      bool   `yaml:"no-epoch-checkpoints" help:"do not write checkpointE files"`
-	BestMetric              string `yaml:"best-checkpoint-metric" help:"validation metric for checkpoint_best and patience: loss, nll_loss, ppl (lower is better) or bleu (higher is better; needs eval-bleu)"`
-	MaximizeBestMetric      bool   `yaml:"maximize-best-checkpoint-metric" help:"higher is better for best-checkpoint-metric (as fairseq; implied by bleu, an error with loss, nll_loss or ppl)"`
-	Patience                int    `yaml:"patience" help:"stop after N validations without improvement (0: off)"`
-	Restore                 string `yaml:"restore-file" help:"checkpoint to resume from (default: SAVE-DIR/checkpoint_last.ckpt if present)"`
-	Reset                   bool   `yaml:"reset" help:"start afresh even when SAVE-DIR/checkpoint_last.ckpt exists"`
-	LogInterval             int    `yaml:"log-interval" help:"log (and write metrics.jsonl) every N updates"`
-	NoProgressBar           bool   `yaml:"no-progress-bar" help:"log lines instead of a progress bar on a terminal"`
-
-	// BLEU on the validation set (fairseq's --eval-bleu; see evalbleu.go).
-	EvalBLEU             bool    `yaml:"eval-bleu" help:"at each validation also translate the valid set with beam search and report BLEU"`
-	EvalBLEUDetok        string  `yaml:"eval-bleu-detok" help:"eval-bleu: detokenize hypotheses and references before scoring: space (leave as is) or moses"`
-	EvalBLEURemoveBPE    bool    `yaml:"eval-bleu-remove-bpe" help:"eval-bleu: remove subword-nmt BPE (@@ ) from hypotheses and references"`
-	EvalTokenizedBLEU    bool    `yaml:"eval-tokenized-bleu" help:"eval-bleu: score the text as it is (sacreBLEU tokenizer none) instead of with the 13a tokenizer"`
-	EvalBLEUBeam         int     `yaml:"eval-bleu-beam" help:"eval-bleu: beam size (1: greedy); fairseq's eval-bleu-args beam"`
-	EvalBLEULenPen       float64 `yaml:"eval-bleu-lenpen" help:"eval-bleu: length penalty, score = sum log p / len^lenpen; eval-bleu-args lenpen"`
-	EvalBLEUMaxLenA      float64 `yaml:"eval-bleu-max-len-a" help:"eval-bleu: longest output a*src_len+b tokens ...; eval-bleu-args max_len_a"`
-	EvalBLEUMaxLenB      int     `yaml:"eval-bleu-max-len-b" help:"eval-bleu: ... capped by max-positions; eval-bleu-args max_len_b"`
-	EvalBLEUPrintSamples bool    `yaml:"eval-bleu-print-samples" help:"eval-bleu: log the hypothesis and reference of the first sentence of every valid batch"`
-
-	// Machine.
-	Threads int    `yaml:"threads" help:"CPU threads for libtorch (0: NMT_THREADS or all cores)"`
-	Device  string `yaml:"device" help:"auto, cpu, cuda or cuda:N"`
+	Recipe     string // recipe: the named defaults applied first
+	Seed       int64  // seed: batches, init, dropout (update u uses seed+u)
+	Data       DataConfig
+	Model      ModelConfig
+	Optim      OptimConfig
+	Checkpoint CheckpointConfig
+	Valid      ValidConfig
+	Log        LogConfig
+	Machine    MachineConfig
 }
 
 // DefaultConfig holds fairseq's defaults where fairseq has one.
 func DefaultConfig() Config {
 	return Config{
-		TrainSubset: "train", ValidSubset: "valid", SaveDir: "checkpoints",
-		Arch: "iwslt", Dropout: -1, AttentionDropout: -1, ActivationDropout: -1, MaxPositions: 1024,
-		Optimizer: "adam", LR: 5e-4, AdamBetas: "0.9,0.98", AdamEps: 1e-8,
-		LRScheduler: "inverse_sqrt", WarmupUpdates: 4000, WarmupInitLR: 1e-7,
-		MaxTokens: 4096, UpdateFreq: 1, Seed: 1,
-		BestMetric: "loss", LogInterval: 100, Device: "auto", ValidateInterval: 1, SaveInterval: 1,
-		EvalBLEUDetok: "space", EvalBLEUBeam: 5, EvalBLEULenPen: 1, EvalBLEUMaxLenB: 200,
+		Seed:       1,
+		Data:       DefaultDataConfig(),
+		Model:      DefaultModelConfig(),
+		Optim:      DefaultOptimConfig(),
+		Checkpoint: DefaultCheckpointConfig(),
+		Valid:      DefaultValidConfig(),
+		Log:        DefaultLogConfig(),
+		Machine:    DefaultMachineConfig(),
 	}
-}
-
-// Field describes one key of Config.
-type Field struct {
-	Key, Help string
-	Kind      reflect.Kind
-	index     int
-}
-
-// Fields lists Config's keys in declaration order.
-func Fields() []Field {
-	t := reflect.TypeOf(Config{})
-	out := make([]Field, 0, t.NumField())
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		out = append(out, Field{Key: f.Tag.Get("yaml"), Help: f.Tag.Get("help"), Kind: f.Type.Kind(), index: i})
-	}
-	return out
-}
-
-func fieldByKey(key string) (Field, bool) {
-	for _, f := range Fields() {
-		if f.Key == key {
-			return f, true
-		}
-	}
-	return Field{}, false
-}
-
-// Get returns the value of key as text.
-func (c *Config) Get(key string) string {
-	f, ok := fieldByKey(key)
-	if !ok {
-		return ""
-	}
-	return fmt.Sprint(reflect.ValueOf(c).Elem().Field(f.index).Interface())
-}
-
-// Set parses value into the field named key. Errors name the key.
-func (c *Config) Set(key, value string) error {
-	f, ok := fieldByKey(key)
-	if !ok {
-		return fmt.Errorf("unknown key %q", key)
-	}
-	v := reflect.ValueOf(c).Elem().Field(f.index)
-	switch f.Kind {
-	case reflect.String:
-		v.SetString(value)
-	case reflect.Int, reflect.Int64:
-		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
-		if err != nil {
-			return fmt.Errorf("%s: want an integer, got %q", key, value)
-		}
-		v.SetInt(n)
-	case reflect.Float64:
-		x, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil {
-			return fmt.Errorf("%s: want a number, got %q", key, value)
-		}
-		v.SetFloat(x)
-	case reflect.Bool:
-		b, err := strconv.ParseBool(strings.TrimSpace(value))
-		if err != nil {
-			return fmt.Errorf("%s: want true or false, got %q", key, value)
-		}
-		v.SetBool(b)
-	default:
-		return fmt.Errorf("%s: unsupported kind %v", key, f.Kind)
-	}
-	return nil
-}
-
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
-var yamlUnknown = regexp.MustCompile(`field (\S+) not found in type`)
-var yamlType = regexp.MustCompile("cannot unmarshal !!(\\w+) `([^`]*)` into (\\S+)")
-
-// DecodeYAML reads a config file over c: keys it does not set keep c's
-// values. Unknown keys and values of the wrong type are errors that name
-// the file, line and key.
-func (c *Config) DecodeYAML(b []byte, name string) error {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil
-	}
-	if err := checkIntegers(b, name); err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	err := dec.Decode(c)
-	if err == nil {
-		return nil
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		var msgs []string
-		for _, e := range te.Errors {
-			msgs = append(msgs, name+":"+explainYAML(e, b))
-		}
-		return errors.New(strings.Join(msgs, "\n"))
-	}
-	return fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "yaml: "))
-}
-
-// checkIntegers refuses a number with a fraction or an exponent for an
-// integer key, which the YAML decoder would truncate (1024.9 -> 1024),
-// as the flags refuse it.
-func checkIntegers(b []byte, name string) error {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil // the decoder reports it
-	}
-	kv := doc.Content[0].Content
-	for i := 0; i+1 < len(kv); i += 2 {
-		f, ok := fieldByKey(kv[i].Value)
-		v := kv[i+1]
-		if ok && (f.Kind == reflect.Int || f.Kind == reflect.Int64) && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!float" {
-			return fmt.Errorf("%s:%d: %s: want an integer, got %q", name, v.Line, f.Key, v.Value)
-		}
-	}
-	return nil
-}
-
-func explainYAML(e string, src []byte) string {
-	m := yamlLine.FindStringSubmatch(e)
-	if m == nil {
-		return " " + e
-	}
-	line, msg := m[1], m[2]
-	if u := yamlUnknown.FindStringSubmatch(msg); u != nil {
-		return fmt.Sprintf("%s: unknown key %q (see nmt train --help for the keys)", line, u[1])
-	}
-	key := ""
-	if n, err := strconv.Atoi(line); err == nil {
-		ls := strings.Split(string(src), "\n")
-		if n-1 < len(ls) {
-			key, _, _ = strings.Cut(strings.TrimSpace(ls[n-1]), ":")
-		}
-	}
-	if t := yamlType.FindStringSubmatch(msg); t != nil {
-		want := map[string]string{"int": "an integer", "int64": "an integer", "float64": "a number", "bool": "true or false", "string": "a string"}[t[3]]
-		if want == "" {
-			want = t[3]
-		}
-		return fmt.Sprintf("%s: %s: want %s, got %q", line, key, want, t[2])
-	}
-	return fmt.Sprintf("%s: %s", line, msg)
-}
-
-// LoadYAML reads the config file at path over c.
-func (c *Config) LoadYAML(path string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return c.DecodeYAML(b, path)
-}
-
-// YAML renders c with a comment per key, as --print-config shows it and
-// SAVE-DIR/config.yaml holds it.
-func (c Config) YAML() string {
-	var sb strings.Builder
-	for _, f := range Fields() {
-		v := reflect.ValueOf(c).Field(f.index).Interface()
-		b, _ := yaml.Marshal(map[string]any{f.Key: v})
-		fmt.Fprintf(&sb, "# %s\n%s", f.Help, b)
-	}
-	return sb.String()
-}
-
-// Betas parses AdamBetas.
-func (c Config) Betas() (float64, float64, error) {
-	parts := strings.FieldsFunc(c.AdamBetas, func(r rune) bool { return r == ',' || r == ' ' || r == '(' || r == ')' || r == '[' || r == ']' })
-	if len(parts) != 2 {
-		return 0, 0, fmt.Errorf("adam-betas: want two numbers like 0.9,0.98, got %q", c.AdamBetas)
-	}
-	var b [2]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(p, 64)
-		if err != nil || x < 0 || x >= 1 {
-			return 0, 0, fmt.Errorf("adam-betas: want two numbers in [0, 1) like 0.9,0.98, got %q", c.AdamBetas)
-		}
-		b[i] = x
-	}
-	return b[0], b[1], nil
 }
 
 // Validate reports values that cannot train, naming the key.
 func (c Config) Validate() error {
-	if c.Data == "" {
+	if c.Data.Dir == "" {
 		return errors.New("data: want a prepared data directory (--data DIR)")
 	}
 	return c.ValidateSettings()
 }
 
 // ValidateSettings is Validate without asking for a data directory: what
-// printing a config (--print-config) checks.
+// printing a config (--print-config) checks. Each part checks its own
+// keys; the checks across parts follow.
 func (c Config) ValidateSettings() error {
-	bad := func(key, want string, got any) error { return fmt.Errorf("%s: want %s, got %v", key, want, got) }
+	for _, v := range []interface{ Validate() error }{c.Data, c.Model, c.Optim, c.Checkpoint, c.Valid, c.Log, c.Machine} {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	if c.Valid.EvalBLEU.On && c.Data.ValidSubset == "" {
+		return errors.New(`eval-bleu: needs a valid-subset (got "")`)
+	}
+	return nil
+}
+
+// DataConfig is the prepared data a run reads and how it is batched.
+type DataConfig struct {
+	Dir         string // data
+	SourceLang  string // source-lang ("": prepare.json's)
+	TargetLang  string // target-lang ("": prepare.json's)
+	TrainSubset string // train-subset
+	ValidSubset string // valid-subset ("": no validation)
+	MaxTokens   int    // max-tokens: padded tokens per batch
+	BatchSize   int    // batch-size: sentences per batch (0: no bound)
+}
+
+// DefaultDataConfig trains on "train", validates on "valid", 4,096
+// tokens per batch.
+func DefaultDataConfig() DataConfig {
+	return DataConfig{TrainSubset: "train", ValidSubset: "valid", MaxTokens: 4096}
+}
+
+// Validate checks the data keys but data itself (see Config.Validate).
+func (d DataConfig) Validate() error {
+	switch {
+	case d.TrainSubset == "":
+		return bad("train-subset", "a split name", `""`)
+	case d.MaxTokens < 0 || d.BatchSize < 0 || d.MaxTokens == 0 && d.BatchSize == 0:
+		return fmt.Errorf("max-tokens, batch-size: want at least one above 0 and neither below, got %d and %d", d.MaxTokens, d.BatchSize)
+	}
+	return nil
+}
+
+// ModelConfig is the model a run builds: a preset (arch) and the
+// transformer.Config keys that override it. In the embedded Config a
+// depth or width of 0, a norm or init of "" and a dropout of -1 mean the
+// preset's; its vocabulary fields are not keys (the dictionaries set
+// them). Resolve gives the model's own transformer.Config.
+type ModelConfig struct {
+	Arch string // arch: transformer.Preset's name
+	transformer.Config
+}
+
+// DefaultModelConfig is the iwslt preset as it is, 1,024 positions.
+func DefaultModelConfig() ModelConfig {
+	return ModelConfig{Arch: "iwslt", Config: transformer.Config{
+		Dropout: -1, AttentionDropout: -1, ActivationDropout: -1, MaxPositions: 1024}}
+}
+
+// Resolve returns the transformer.Config for vocabulary v: the preset,
+// then every key that is set.
+func (m ModelConfig) Resolve(v Vocab) (transformer.Config, error) {
+	r, err := transformer.Preset(m.Arch)
+	if err != nil {
+		return r, err
+	}
+	for _, f := range []struct{ dst, x *int }{
+		{&r.EncoderLayers, &m.EncoderLayers}, {&r.DecoderLayers, &m.DecoderLayers},
+		{&r.Dim, &m.Dim}, {&r.FFNDim, &m.FFNDim}, {&r.Heads, &m.Heads},
+	} {
+		if *f.x > 0 {
+			*f.dst = *f.x
+		}
+	}
+	if m.Norm != "" {
+		r.Norm = m.Norm
+	}
+	if m.Init != "" {
+		r.Init = m.Init
+	}
+	for _, f := range []struct{ dst, x *float64 }{
+		{&r.Dropout, &m.Dropout}, {&r.AttentionDropout, &m.AttentionDropout}, {&r.ActivationDropout, &m.ActivationDropout},
+	} {
+		if *f.x >= 0 {
+			*f.dst = *f.x
+		}
+	}
+	r.SrcVocab, r.TgtVocab, r.Pad, r.EOS = v.Src, v.Tgt, v.Pad, v.EOS
+	r.ShareDecoderInputOutput, r.ShareAll = m.ShareDecoderInputOutput, m.ShareAll
+	r.MaxPositions = m.MaxPositions
+	return r, r.Validate()
+}
+
+// Validate checks each model key on its own; Resolve checks the model.
+func (m ModelConfig) Validate() error {
+	switch {
+	case !oneOf(m.Arch, transformer.Presets()...):
+		return bad("arch", "iwslt, base, big or small", strconv.Quote(m.Arch))
+	case m.EncoderLayers < 0 || m.DecoderLayers < 0 || m.Dim < 0 || m.FFNDim < 0 || m.Heads < 0:
+		return fmt.Errorf("encoder-layers, decoder-layers, dim, ffn-dim, heads: want 0 (preset) or more, got %d, %d, %d, %d, %d", m.EncoderLayers, m.DecoderLayers, m.Dim, m.FFNDim, m.Heads)
+	case m.Norm != "" && !oneOf(m.Norm, "none", "post", "pre"):
+		return bad("norm", "none, post or pre", strconv.Quote(m.Norm))
+	case m.Init != "" && !oneOf(m.Init, "default", "fixup", "t-fixup", "deepnorm", "rezero"):
+		return bad("init", "default, fixup, t-fixup, deepnorm or rezero", strconv.Quote(m.Init))
+	}
+	for _, d := range []struct {
+		key string
+		p   float64
+	}{{"dropout", m.Dropout}, {"attention-dropout", m.AttentionDropout}, {"activation-dropout", m.ActivationDropout}} {
+		if d.p != -1 && !(d.p >= 0 && d.p < 1) {
+			return bad(d.key, "a value in [0, 1) (or -1 for the preset's)", d.p)
+		}
+	}
+	if m.MaxPositions <= 0 {
+		return bad("max-positions", "a positive number", m.MaxPositions)
+	}
+	return nil
+}
+
+// OptimConfig is the loss, the optimiser, the learning-rate schedule and
+// how long the run is.
+type OptimConfig struct {
+	LabelSmoothing float64 // label-smoothing
+	Optimizer      string  // optimizer: adam or sgd
+	LR             float64 // lr: the peak learning rate
+	AdamBetas      string  // adam-betas: "beta1,beta2" (Betas parses it)
+	AdamEps        float64 // adam-eps
+	Momentum       float64 // momentum (SGD)
+	WeightDecay    float64 // weight-decay
+	ClipNorm       float64 // clip-norm (0: off)
+	LRScheduler    string  // lr-scheduler (see LR)
+	WarmupUpdates  int     // warmup-updates
+	WarmupInitLR   float64 // warmup-init-lr (-1: 0, or lr without warmup)
+	UpdateFreq     int     // update-freq: batches per update
+	MaxUpdate      int     // max-update (0: no bound)
+	MaxEpoch       int     // max-epoch (0: no bound)
+	SkipNonfinite  bool    // skip-nonfinite
+}
+
+// DefaultOptimConfig is fairseq's Adam with the inverse square root
+// schedule.
+func DefaultOptimConfig() OptimConfig {
+	return OptimConfig{Optimizer: "adam", LR: 5e-4, AdamBetas: "0.9,0.98", AdamEps: 1e-8,
+		LRScheduler: "inverse_sqrt", WarmupUpdates: 4000, WarmupInitLR: 1e-7, UpdateFreq: 1}
+}
+
+// Validate checks the optimisation keys.
+func (o OptimConfig) Validate() error {
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
-	case c.SaveDir == "":
-		return bad("save-dir", "a directory", `""`)
-	case c.TrainSubset == "":
-		return bad("train-subset", "a split name", `""`)
-	case !oneOf(c.Arch, "iwslt", "base", "big", "small"):
-		return bad("arch", "iwslt, base, big or small", strconv.Quote(c.Arch))
-	case c.EncoderLayers < 0 || c.DecoderLayers < 0 || c.Dim < 0 || c.FFNDim < 0 || c.Heads < 0:
-		return fmt.Errorf("encoder-layers, decoder-layers, dim, ffn-dim, heads: want 0 (preset) or more, got %d, %d, %d, %d, %d", c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads)
-	case c.Norm != "" && !oneOf(c.Norm, "none", "post", "pre"):
-		return bad("norm", "none, post or pre", strconv.Quote(c.Norm))
-	case c.Init != "" && !oneOf(c.Init, "default", "fixup", "t-fixup", "deepnorm", "rezero"):
-		return bad("init", "default, fixup, t-fixup, deepnorm or rezero", strconv.Quote(c.Init))
-	case c.Dropout != -1 && !(c.Dropout >= 0 && c.Dropout < 1):
-		return bad("dropout", "a value in [0, 1) (or -1 for the preset's)", c.Dropout)
-	case c.AttentionDropout != -1 && !(c.AttentionDropout >= 0 && c.AttentionDropout < 1):
-		return bad("attention-dropout", "a value in [0, 1) (or -1 for the preset's)", c.AttentionDropout)
-	case c.ActivationDropout != -1 && !(c.ActivationDropout >= 0 && c.ActivationDropout < 1):
-		return bad("activation-dropout", "a value in [0, 1) (or -1 for the preset's)", c.ActivationDropout)
-	case c.MaxPositions <= 0:
-		return bad("max-positions", "a positive number", c.MaxPositions)
-	case !(c.LabelSmoothing >= 0 && c.LabelSmoothing < 1):
-		return bad("label-smoothing", "a value in [0, 1)", c.LabelSmoothing)
-	case !oneOf(c.Optimizer, "adam", "sgd"):
-		return bad("optimizer", "adam or sgd", strconv.Quote(c.Optimizer))
-	case !(c.LR > 0) || !finite(c.LR):
-		return bad("lr", "a positive number", c.LR)
-	case !(c.AdamEps > 0):
-		return bad("adam-eps", "a positive number", c.AdamEps)
-	case !(c.Momentum >= 0 && c.Momentum < 1):
-		return bad("momentum", "a value in [0, 1)", c.Momentum)
-	case !(c.WeightDecay >= 0) || !finite(c.WeightDecay):
-		return bad("weight-decay", "0 or more", c.WeightDecay)
-	case !(c.ClipNorm >= 0) || !finite(c.ClipNorm):
-		return bad("clip-norm", "0 (off) or more", c.ClipNorm)
-	case !oneOf(c.LRScheduler, "inverse_sqrt", "inverse_sqrt_nowarmup", "fixed"):
-		return bad("lr-scheduler", "inverse_sqrt, inverse_sqrt_nowarmup or fixed", strconv.Quote(c.LRScheduler))
-	case c.WarmupUpdates < 0:
-		return bad("warmup-updates", "0 or more", c.WarmupUpdates)
-	case c.LRScheduler == "inverse_sqrt_nowarmup" && c.WarmupUpdates == 0:
+	case !(o.LabelSmoothing >= 0 && o.LabelSmoothing < 1):
+		return bad("label-smoothing", "a value in [0, 1)", o.LabelSmoothing)
+	case !oneOf(o.Optimizer, "adam", "sgd"):
+		return bad("optimizer", "adam or sgd", strconv.Quote(o.Optimizer))
+	case !(o.LR > 0) || !finite(o.LR):
+		return bad("lr", "a positive number", o.LR)
+	case !(o.AdamEps > 0):
+		return bad("adam-eps", "a positive number", o.AdamEps)
+	case !(o.Momentum >= 0 && o.Momentum < 1):
+		return bad("momentum", "a value in [0, 1)", o.Momentum)
+	case !(o.WeightDecay >= 0) || !finite(o.WeightDecay):
+		return bad("weight-decay", "0 or more", o.WeightDecay)
+	case !(o.ClipNorm >= 0) || !finite(o.ClipNorm):
+		return bad("clip-norm", "0 (off) or more", o.ClipNorm)
+	case !oneOf(o.LRScheduler, "inverse_sqrt", "inverse_sqrt_nowarmup", "fixed"):
+		return bad("lr-scheduler", "inverse_sqrt, inverse_sqrt_nowarmup or fixed", strconv.Quote(o.LRScheduler))
+	case o.WarmupUpdates < 0:
+		return bad("warmup-updates", "0 or more", o.WarmupUpdates)
+	case o.LRScheduler == "inverse_sqrt_nowarmup" && o.WarmupUpdates == 0:
 		return bad("warmup-updates", "W > 0 for inverse_sqrt_nowarmup (lr*sqrt(W/(W+t)))", 0)
-	case c.WarmupInitLR != -1 && !(c.WarmupInitLR >= 0):
-		return bad("warmup-init-lr", "0 or more (or -1)", c.WarmupInitLR)
-	case c.MaxTokens < 0 || c.MaxSentences < 0 || c.MaxTokens == 0 && c.MaxSentences == 0:
-		return fmt.Errorf("max-tokens, batch-size: want at least one above 0 and neither below, got %d and %d", c.MaxTokens, c.MaxSentences)
-	case c.UpdateFreq < 1:
-		return bad("update-freq", "1 or more", c.UpdateFreq)
-	case c.MaxUpdate < 0:
-		return bad("max-update", "0 (no bound) or more", c.MaxUpdate)
-	case c.MaxEpoch < 0:
-		return bad("max-epoch", "0 (no bound) or more", c.MaxEpoch)
-	case c.ValidateInterval < 1:
-		return bad("validate-interval", "1 or more (epochs)", c.ValidateInterval)
-	case c.SaveInterval < 1:
-		return bad("save-interval", "1 or more (epochs)", c.SaveInterval)
-	case c.ValidateIntervalUpdates < 0 || c.SaveIntervalUpdates < 0 || c.KeepIntervalUpdates < 0 || c.KeepLastEpochs < 0 || c.Patience < 0:
-		return errors.New("validate-interval-updates, save-interval-updates, keep-interval-updates, keep-last-epochs, patience: want 0 (off) or more")
-	case !oneOf(c.BestMetric, "loss", "nll_loss", "ppl", "bleu"):
-		return bad("best-checkpoint-metric", "loss, nll_loss, ppl or bleu", strconv.Quote(c.BestMetric))
-	case c.BestMetric == "bleu" && !c.EvalBLEU:
-		return errors.New("best-checkpoint-metric: bleu needs eval-bleu (--eval-bleu)")
-	case c.MaximizeBestMetric && c.BestMetric != "bleu":
-		return fmt.Errorf("maximize-best-checkpoint-metric: %s is lower-is-better; only bleu is maximised", c.BestMetric)
-	case c.LogInterval < 1:
-		return bad("log-interval", "1 or more", c.LogInterval)
-	case c.Threads < 0:
-		return bad("threads", "0 (default) or more", c.Threads)
+	case o.WarmupInitLR != -1 && !(o.WarmupInitLR >= 0):
+		return bad("warmup-init-lr", "0 or more (or -1)", o.WarmupInitLR)
+	case o.UpdateFreq < 1:
+		return bad("update-freq", "1 or more", o.UpdateFreq)
+	case o.MaxUpdate < 0:
+		return bad("max-update", "0 (no bound) or more", o.MaxUpdate)
+	case o.MaxEpoch < 0:
+		return bad("max-epoch", "0 (no bound) or more", o.MaxEpoch)
 	}
-	if _, _, err := c.Betas(); err != nil {
-		return err
-	}
-	return c.validateEvalBLEU()
+	_, _, err := o.Betas()
+	return err
 }
+
+// Betas parses AdamBetas.
+func (o OptimConfig) Betas() (float64, float64, error) {
+	parts := strings.FieldsFunc(o.AdamBetas, func(r rune) bool { return r == ',' || r == ' ' || r == '(' || r == ')' || r == '[' || r == ']' })
+	if len(parts) != 2 {
+		return 0, 0, fmt.Errorf("adam-betas: want two numbers like 0.9,0.98, got %q", o.AdamBetas)
+	}
+	var b [2]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(p, 64)
+		if err != nil || x < 0 || x >= 1 {
+			return 0, 0, fmt.Errorf("adam-betas: want two numbers in [0, 1) like 0.9,0.98, got %q", o.AdamBetas)
+		}
+		b[i] = x
+	}
+	return b[0], b[1], nil
+}
+
+// CheckpointConfig is where and when checkpoints are written, and where a
+// run starts from.
+type CheckpointConfig struct {
+	SaveDir             string // save-dir: checkpoints, config.yaml, metrics.jsonl
+	SaveInterval        int    // save-interval: epochs
+	SaveIntervalUpdates int    // save-interval-updates (0: off)
+	KeepIntervalUpdates int    // keep-interval-updates (0: all)
+	KeepLastEpochs      int    // keep-last-epochs (0: all)
+	NoEpochCheckpoints  bool   // no-epoch-checkpoints
+	RestoreFile         string // restore-file ("": SAVE-DIR/checkpoint_last.ckpt if present)
+	Reset               bool   // reset: start afresh
+}
+
+// DefaultCheckpointConfig saves into "checkpoints" at every epoch's end.
+func DefaultCheckpointConfig() CheckpointConfig {
+	return CheckpointConfig{SaveDir: "checkpoints", SaveInterval: 1}
+}
+
+// Validate checks the checkpoint keys.
+func (k CheckpointConfig) Validate() error {
+	switch {
+	case k.SaveDir == "":
+		return bad("save-dir", "a directory", `""`)
+	case k.SaveInterval < 1:
+		return bad("save-interval", "1 or more (epochs)", k.SaveInterval)
+	case k.SaveIntervalUpdates < 0 || k.KeepIntervalUpdates < 0 || k.KeepLastEpochs < 0:
+		return errors.New("save-interval-updates, keep-interval-updates, keep-last-epochs: want 0 (off) or more")
+	}
+	return nil
+}
+
+// ValidConfig is when the valid set is scored, what counts as best, and
+// BLEU of beam search on it (EvalBLEUConfig).
+type ValidConfig struct {
+	ValidateInterval        int    // validate-interval: epochs
+	ValidateIntervalUpdates int    // validate-interval-updates (0: only at epoch ends)
+	BestMetric              string // best-checkpoint-metric: loss, nll_loss, ppl or bleu
+	MaximizeBestMetric      bool   // maximize-best-checkpoint-metric (fairseq's; implied by bleu)
+	Patience                int    // patience: validations without improvement (0: off)
+	EvalBLEU                EvalBLEUConfig
+}
+
+// DefaultValidConfig validates at every epoch's end on the loss.
+func DefaultValidConfig() ValidConfig {
+	return ValidConfig{ValidateInterval: 1, BestMetric: "loss", EvalBLEU: DefaultEvalBLEUConfig()}
+}
+
+// Validate checks the validation keys.
+func (v ValidConfig) Validate() error {
+	switch {
+	case v.ValidateInterval < 1:
+		return bad("validate-interval", "1 or more (epochs)", v.ValidateInterval)
+	case v.ValidateIntervalUpdates < 0 || v.Patience < 0:
+		return errors.New("validate-interval-updates, patience: want 0 (off) or more")
+	case !oneOf(v.BestMetric, "loss", "nll_loss", "ppl", "bleu"):
+		return bad("best-checkpoint-metric", "loss, nll_loss, ppl or bleu", strconv.Quote(v.BestMetric))
+	case v.BestMetric == "bleu" && !v.EvalBLEU.On:
+		return errors.New("best-checkpoint-metric: bleu needs eval-bleu (--eval-bleu)")
+	case v.MaximizeBestMetric && v.BestMetric != "bleu":
+		return fmt.Errorf("maximize-best-checkpoint-metric: %s is lower-is-better; only bleu is maximised", v.BestMetric)
+	}
+	return v.EvalBLEU.Validate()
+}
+
+// EvalBLEUConfig is fairseq's --eval-bleu (evalbleu.go): the search is
+// the embedded decode.Options, whose Beam, LenPen, MaxLenA and MaxLenB are
+// keys (fairseq's eval-bleu-args); the trainer sets MaxPositions and
+// Special from the model, and the other fields keep decode's defaults.
+type EvalBLEUConfig struct {
+	On           bool   // eval-bleu
+	Detok        string // eval-bleu-detok: space or moses
+	RemoveBPE    bool   // eval-bleu-remove-bpe
+	Tokenized    bool   // eval-tokenized-bleu: sacreBLEU tokenizer none
+	PrintSamples bool   // eval-bleu-print-samples
+	decode.Options
+}
+
+// DefaultEvalBLEUConfig is off, with decode.DefaultOptions (beam 5,
+// lenpen 1, at most 200 tokens).
+func DefaultEvalBLEUConfig() EvalBLEUConfig {
+	return EvalBLEUConfig{Detok: "space", Options: decode.DefaultOptions()}
+}
+
+// Validate checks the eval-bleu keys, whether or not eval-bleu is on, so
+// that a config file is wrong or right on its own.
+func (e EvalBLEUConfig) Validate() error {
+	switch {
+	case !oneOf(e.Detok, "space", "moses"):
+		return bad("eval-bleu-detok", "space or moses", strconv.Quote(e.Detok))
+	case e.Beam < 1:
+		return bad("eval-bleu-beam", "1 or more", e.Beam)
+	case math.IsNaN(e.LenPen) || math.IsInf(e.LenPen, 0):
+		return bad("eval-bleu-lenpen", "a finite number", e.LenPen)
+	case !(e.MaxLenA >= 0) || math.IsInf(e.MaxLenA, 0):
+		return bad("eval-bleu-max-len-a", "0 or more", e.MaxLenA)
+	case e.MaxLenB < 0:
+		return bad("eval-bleu-max-len-b", "0 or more", e.MaxLenB)
+	case e.MaxLenA == 0 && e.MaxLenB == 0:
+		return errors.New("eval-bleu-max-len-a, eval-bleu-max-len-b: want a*src_len+b of 1 or more, got 0 and 0")
+	}
+	return nil
+}
+
+// LogConfig is how progress is shown.
+type LogConfig struct {
+	Interval      int  // log-interval: updates per log line and metrics.jsonl record
+	NoProgressBar bool // no-progress-bar
+}
+
+// DefaultLogConfig logs every 100 updates.
+func DefaultLogConfig() LogConfig { return LogConfig{Interval: 100} }
+
+// Validate checks the logging keys.
+func (l LogConfig) Validate() error {
+	if l.Interval < 1 {
+		return bad("log-interval", "1 or more", l.Interval)
+	}
+	return nil
+}
+
+// MachineConfig is where and how the computation runs.
+type MachineConfig struct {
+	Threads int    // threads (0: NMT_THREADS or all cores)
+	Device  string // device: auto, cpu, cuda or cuda:N
+}
+
+// DefaultMachineConfig lets the device be chosen.
+func DefaultMachineConfig() MachineConfig { return MachineConfig{Device: "auto"} }
+
+// Validate checks the machine keys.
+func (m MachineConfig) Validate() error {
+	if m.Threads < 0 {
+		return bad("threads", "0 (default) or more", m.Threads)
+	}
+	return nil
+}
+
+// bad is the error of a key with a value out of its range.
+func bad(key, want string, got any) error { return fmt.Errorf("%s: want %s, got %v", key, want, got) }
 
 func oneOf(s string, opts ...string) bool {
 	for _, o := range opts {

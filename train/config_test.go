@@ -27,6 +27,17 @@ func TestConfigErrors(t *testing.T) {
 		{"bad flag value", "data: d\n", map[string]string{"dropout": "1.5"}, "dropout: want a value in [0, 1)"},
 		{"bad recipe", "", map[string]string{"recipe": "wmt99"}, `recipe: want one of`},
 		{"no data", "", nil, "data: want a prepared data directory"},
+		{"key twice", "data: d\nlr: 1\nlr: 2\n", nil, "c.yaml:3: lr: given twice (first on line 2)"},
+		{"every error", "lr: x\nbeam: 5\nseed: 1.5\n", nil, "c.yaml:1: lr: want a number, got \"x\"\nc.yaml:2: unknown key \"beam\" (see nmt train --help for the keys)\nc.yaml:3: seed: want an integer, got \"1.5\""},
+		{"a list", "data: d\nlr: [1, 2]\n", nil, `c.yaml:2: lr: want a number, got "!!seq"`},
+		{"not a mapping", "- lr\n", nil, "c.yaml:1: want keys and values (key: value lines), got !!seq"},
+		{"bad syntax", "data: d\nlr: : 1\n", nil, "c.yaml: line 2: mapping values are not allowed"},
+		{"eval-bleu without valid-subset", "data: d\neval-bleu: true\nvalid-subset: \"\"\n", nil, `eval-bleu: needs a valid-subset (got "")`},
+		{"bad eval-bleu key", "data: d\neval-bleu-beam: 0\n", nil, "eval-bleu-beam: want 1 or more, got 0"},
+		{"bad model key", "data: d\nnorm: layer\n", nil, `norm: want none, post or pre, got "layer"`},
+		{"bad checkpoint key", "data: d\nsave-interval: 0\n", nil, "save-interval: want 1 or more (epochs), got 0"},
+		{"bad log key", "data: d\nlog-interval: 0\n", nil, "log-interval: want 1 or more, got 0"},
+		{"bad machine key", "data: d\nthreads: -2\n", nil, "threads: want 0 (default) or more, got -2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "c.yaml")
@@ -49,20 +60,20 @@ func TestConfigPrecedence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Norm != "none" || c.Init != "fixup" || c.MaxTokens != 4000 || c.WeightDecay != 1e-4 {
+	if c.Model.Norm != "none" || c.Model.Init != "fixup" || c.Data.MaxTokens != 4000 || c.Optim.WeightDecay != 1e-4 {
 		t.Errorf("recipe not applied: %+v", c)
 	}
-	if c.Dropout != 0.4 || c.LR != 0.002 {
-		t.Errorf("dropout %v lr %v, want 0.4 (file) and 0.002 (flag)", c.Dropout, c.LR)
+	if c.Model.Dropout != 0.4 || c.Optim.LR != 0.002 {
+		t.Errorf("dropout %v lr %v, want 0.4 (file) and 0.002 (flag)", c.Model.Dropout, c.Optim.LR)
 	}
 	// The printed config reads back to the same config.
-	var back Config
+	back := DefaultConfig()
 	if err := back.DecodeYAML([]byte(c.YAML()), "printed"); err != nil || back != c {
 		t.Errorf("YAML round trip: %v\n%+v\n%+v", err, back, c)
 	}
 	for _, r := range Recipes() {
 		rc, _ := Recipe(r)
-		rc.Data = "d"
+		rc.Data.Dir = "d"
 		if err := rc.Validate(); err != nil {
 			t.Errorf("recipe %s: %v", r, err)
 		}
@@ -108,7 +119,7 @@ func TestValidateSettings(t *testing.T) {
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "data:") {
 		t.Errorf("Validate without data: %v", err)
 	}
-	c.LR = -1
+	c.Optim.LR = -1
 	if err := c.ValidateSettings(); err == nil || !strings.Contains(err.Error(), "lr:") {
 		t.Errorf("ValidateSettings with lr -1: %v", err)
 	}

@@ -12,8 +12,8 @@ import (
 // openData opens the train and valid splits and reads the files that
 // checkpoints carry (prepare.json, dictionaries, BPE codes).
 func (t *Trainer) openData() error {
-	c := &t.cfg
-	dir := c.Data
+	c := &t.cfg.Data
+	dir := c.Dir
 	rep, err := prep.LoadReport(dir)
 	if err != nil {
 		return fmt.Errorf("data: %s is not a prepared directory (run nmt prepare): %w", dir, err)

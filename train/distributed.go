@@ -58,7 +58,7 @@ func (t *Trainer) nextBatches() (batches []data.Batch, more bool) {
 	if t.opt.Dist != nil {
 		r = t.opt.Dist.Rank
 	}
-	for i := 0; i < w*t.cfg.UpdateFreq; i++ {
+	for i := 0; i < w*t.cfg.Optim.UpdateFreq; i++ {
 		idx, ok := t.it.Next()
 		if !ok {
 			break

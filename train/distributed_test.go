@@ -62,10 +62,10 @@ func distConfig(dataDir, saveDir string) Config {
 	if err != nil {
 		panic(err)
 	}
-	c.Data, c.SaveDir = dataDir, saveDir
-	c.MaxTokens, c.LR, c.WarmupUpdates, c.LogInterval = 512, 3e-3, 5, 1
-	c.MaxEpoch, c.SaveIntervalUpdates, c.KeepIntervalUpdates = 0, 0, 0
-	c.Threads, c.Device = 1, "cpu"
+	c.Data.Dir, c.Checkpoint.SaveDir = dataDir, saveDir
+	c.Data.MaxTokens, c.Optim.LR, c.Optim.WarmupUpdates, c.Log.Interval = 512, 3e-3, 5, 1
+	c.Optim.MaxEpoch, c.Checkpoint.SaveIntervalUpdates, c.Checkpoint.KeepIntervalUpdates = 0, 0, 0
+	c.Machine.Threads, c.Machine.Device = 1, "cpu"
 	return c
 }
 
@@ -80,10 +80,10 @@ func distWorker(role string) error {
 	}
 	defer g.Close()
 	c := distConfig(os.Getenv("NMT_TRAIN_DIST_DATA"), os.Getenv("NMT_TRAIN_DIST_SAVE"))
-	c.MaxUpdate, _ = strconv.Atoi(os.Getenv("NMT_TRAIN_DIST_MAX_UPDATE"))
+	c.Optim.MaxUpdate, _ = strconv.Atoi(os.Getenv("NMT_TRAIN_DIST_MAX_UPDATE"))
 	o := Options{Build: buildTinyNoDropout, Log: os.Stderr, Dist: g}
 	if role == "slow" {
-		c.SaveIntervalUpdates = 2
+		c.Checkpoint.SaveIntervalUpdates = 2
 		o.OnUpdate = func(UpdateStats) { time.Sleep(40 * time.Millisecond) }
 	}
 	tr, err := New(c, o)
@@ -201,7 +201,7 @@ func TestDistributedMatchesUpdateFreq(t *testing.T) {
 	}
 
 	c := distConfig(dataDir, t.TempDir())
-	c.MaxUpdate, c.UpdateFreq = updates, 2
+	c.Optim.MaxUpdate, c.Optim.UpdateFreq = updates, 2
 	tr, err := New(c, Options{Build: buildTinyNoDropout, Log: testLog{t}})
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestDistributedMatchesUpdateFreq(t *testing.T) {
 }
 
 func initParams(t *testing.T, c Config) []byte {
-	c.SaveDir, c.MaxUpdate = t.TempDir(), 0
+	c.Checkpoint.SaveDir, c.Optim.MaxUpdate = t.TempDir(), 0
 	tr, err := New(c, Options{Build: buildTinyNoDropout, Log: testLog{t}})
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestDistributedWorkerKilled(t *testing.T) {
 			}
 			// Resume with a different worker count: one process.
 			c := distConfig(dataDir, save)
-			c.MaxUpdate, c.UpdateFreq = h.Meta.Updates+3, 2
+			c.Optim.MaxUpdate, c.Optim.UpdateFreq = h.Meta.Updates+3, 2
 			tr, err := New(c, Options{Build: buildTinyNoDropout, Log: testLog{t}})
 			if err != nil {
 				t.Fatal(err)

@@ -3,7 +3,10 @@
 // inverse-sqrt schedules, gradient clipping and accumulation, validation,
 // best/last/per-epoch/per-N-update checkpoints, exact resume, averaging.
 //
-// One concept per file: config.go (Config, YAML, validation), recipe.go
+// One concept per file: config.go (Config and its parts: data, model,
+// optimisation and schedule, checkpoints, validation and eval-bleu,
+// logging, machine; their defaults and checks), keys.go (the keys: flags,
+// config.yaml, meta.config), recipe.go
 // (named configs and Resolve: recipe < --config < flags), loss.go
 // (LabelSmoothedCE), optim.go (Adam, SGD, clipping), schedule.go (LR),
 // checkpoint.go (file format), state.go (what a checkpoint holds,
@@ -67,7 +70,10 @@
 //
 //	format                  checkpoint format version (1)
 //	nmt_version, torch_version
-//	config                  the resolved train.Config (YAML key names)
+//	config                  the resolved train.Config: every key of
+//	                        config.yaml and its value (older checkpoints
+//	                        name them as the Go fields of a flat Config,
+//	                        LR, MaxTokens, ...; both are read)
 //	model_config            the transformer.Config the model was built with
 //	                        (Go field names: EncoderLayers, Dim, Norm, Init,
 //	                        SrcVocab, TgtVocab, Pad, EOS, Share*, ...)

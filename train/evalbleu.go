@@ -1,10 +1,7 @@
 package train
 
 import (
-	"errors"
 	"fmt"
-	"math"
-	"strconv"
 
 	"github.com/sugarme/gotch/ts"
 
@@ -70,20 +67,20 @@ func (t *Trainer) newBLEUEval() (*bleuEval, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := decode.DefaultOptions()
-	o.Beam, o.LenPen, o.MaxLenA, o.MaxLenB = c.EvalBLEUBeam, c.EvalBLEULenPen, c.EvalBLEUMaxLenA, c.EvalBLEUMaxLenB
-	o.MaxPositions = c.MaxPositions
+	eb := c.Valid.EvalBLEU
+	o := eb.Options
+	o.MaxPositions = c.Model.MaxPositions
 	o.Special = decode.Special{Pad: int64(t.vocab.Pad), EOS: int64(t.vocab.EOS), Unk: int64(data.UNKID)}
 	if err := o.Validate(); err != nil {
 		return nil, fmt.Errorf("eval-bleu: %w", err)
 	}
-	e := &bleuEval{model: m, opt: o, batch: decode.Batching{MaxTokens: c.MaxTokens, BatchSize: c.MaxSentences},
+	e := &bleuEval{model: m, opt: o, batch: decode.Batching{MaxTokens: c.Data.MaxTokens, BatchSize: c.Data.BatchSize},
 		post: prep.Postprocessor{Dict: t.valid.TgtDict, Unk: unkInHyp}}
-	if c.EvalBLEURemoveBPE {
+	if eb.RemoveBPE {
 		e.post.Join = bpe.Remove
 	}
-	if c.EvalBLEUDetok == "moses" {
-		e.post.Detok = text.NewDetokenizer(c.TargetLang)
+	if eb.Detok == "moses" {
+		e.post.Detok = text.NewDetokenizer(c.Data.TargetLang)
 	}
 	ref := e.post
 	ref.Unk = unkInRef
@@ -98,17 +95,17 @@ func (t *Trainer) newBLEUEval() (*bleuEval, error) {
 		}
 	}
 	bc := bleu.Config{Tokenize: "13a", Smooth: "exp"}
-	if c.EvalTokenizedBLEU {
+	if eb.Tokenized {
 		bc.Tokenize = "none"
 	}
 	if t.opt.Version != "" {
 		bc.Version = "nmt-" + t.opt.Version
 	}
 	if e.scorer, err = bleu.New([][]string{e.refs}, bc); err != nil {
-		return nil, fmt.Errorf("eval-bleu: valid-subset %s: %w", c.ValidSubset, err)
+		return nil, fmt.Errorf("eval-bleu: valid-subset %s: %w", c.Data.ValidSubset, err)
 	}
 	fmt.Fprintf(t.log, "eval-bleu: %d valid pairs, beam %d, lenpen %g, max length %g*src+%d, detok %s, remove-bpe %v; %s\n",
-		len(e.src), o.Beam, o.LenPen, o.MaxLenA, o.MaxLenB, c.EvalBLEUDetok, c.EvalBLEURemoveBPE, "BLEU|"+e.scorer.Signature().String())
+		len(e.src), o.Beam, o.LenPen, o.MaxLenA, o.MaxLenB, eb.Detok, eb.RemoveBPE, "BLEU|"+e.scorer.Signature().String())
 	return e, nil
 }
 
@@ -157,27 +154,4 @@ func better(metric string, v float64, best *float64) bool {
 		return v > *best
 	}
 	return v < *best
-}
-
-// validateEvalBLEU checks the eval-bleu keys (whether or not eval-bleu is
-// on, so that a config file is wrong or right on its own).
-func (c Config) validateEvalBLEU() error {
-	bad := func(key, want string, got any) error { return fmt.Errorf("%s: want %s, got %v", key, want, got) }
-	switch {
-	case c.EvalBLEU && c.ValidSubset == "":
-		return errors.New(`eval-bleu: needs a valid-subset (got "")`)
-	case !oneOf(c.EvalBLEUDetok, "space", "moses"):
-		return bad("eval-bleu-detok", "space or moses", strconv.Quote(c.EvalBLEUDetok))
-	case c.EvalBLEUBeam < 1:
-		return bad("eval-bleu-beam", "1 or more", c.EvalBLEUBeam)
-	case math.IsNaN(c.EvalBLEULenPen) || math.IsInf(c.EvalBLEULenPen, 0):
-		return bad("eval-bleu-lenpen", "a finite number", c.EvalBLEULenPen)
-	case !(c.EvalBLEUMaxLenA >= 0) || math.IsInf(c.EvalBLEUMaxLenA, 0):
-		return bad("eval-bleu-max-len-a", "0 or more", c.EvalBLEUMaxLenA)
-	case c.EvalBLEUMaxLenB < 0:
-		return bad("eval-bleu-max-len-b", "0 or more", c.EvalBLEUMaxLenB)
-	case c.EvalBLEUMaxLenA == 0 && c.EvalBLEUMaxLenB == 0:
-		return errors.New("eval-bleu-max-len-a, eval-bleu-max-len-b: want a*src_len+b of 1 or more, got 0 and 0")
-	}
-	return nil
 }

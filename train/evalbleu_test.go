@@ -19,8 +19,8 @@ import (
 // evalBLEUConfig is realConfig with eval-bleu on and short outputs.
 func evalBLEUConfig(t *testing.T) Config {
 	c := realConfig(t)
-	c.EvalBLEU, c.EvalBLEURemoveBPE, c.EvalBLEUDetok = true, true, "moses"
-	c.EvalBLEUMaxLenA, c.EvalBLEUMaxLenB = 1, 2
+	c.Valid.EvalBLEU.On, c.Valid.EvalBLEU.RemoveBPE, c.Valid.EvalBLEU.Detok = true, true, "moses"
+	c.Valid.EvalBLEU.MaxLenA, c.Valid.EvalBLEU.MaxLenB = 1, 2
 	return c
 }
 
@@ -100,8 +100,8 @@ func readValidRecords(t *testing.T, dir string) []Record {
 func TestEvalBLEU(t *testing.T) {
 	tch.LockThread()
 	c := evalBLEUConfig(t)
-	c.MaxUpdate, c.ValidateIntervalUpdates = 40, 4
-	c.BestMetric, c.MaximizeBestMetric, c.EvalBLEUPrintSamples = "bleu", true, true
+	c.Optim.MaxUpdate, c.Valid.ValidateIntervalUpdates = 40, 4
+	c.Valid.BestMetric, c.Valid.MaximizeBestMetric, c.Valid.EvalBLEU.PrintSamples = "bleu", true, true
 	var spy *spyModel
 	_, log, err := runEvalBLEU(t, c, &spy)
 	if err != nil {
@@ -118,7 +118,7 @@ func TestEvalBLEU(t *testing.T) {
 			t.Errorf("log has no %q", want)
 		}
 	}
-	recs := readValidRecords(t, c.SaveDir)
+	recs := readValidRecords(t, c.Checkpoint.SaveDir)
 	if len(recs) < 10 {
 		t.Fatalf("%d valid records, want at least 10", len(recs))
 	}
@@ -139,7 +139,7 @@ func TestEvalBLEU(t *testing.T) {
 	if *best.BLEU == 0 {
 		t.Fatalf("BLEU stayed 0: the test cannot tell which checkpoint is best")
 	}
-	hdr, _, err := ReadCheckpoint(filepath.Join(c.SaveDir, "checkpoint_best"+Ext))
+	hdr, _, err := ReadCheckpoint(filepath.Join(c.Checkpoint.SaveDir, "checkpoint_best"+Ext))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,9 +161,9 @@ func TestEvalBLEU(t *testing.T) {
 func TestEvalBLEUKeepsTraining(t *testing.T) {
 	tch.LockThread()
 	c := evalBLEUConfig(t)
-	c.MaxUpdate, c.ValidateIntervalUpdates = 24, 5
+	c.Optim.MaxUpdate, c.Valid.ValidateIntervalUpdates = 24, 5
 	plain := c
-	plain.EvalBLEU, plain.SaveDir = false, t.TempDir()
+	plain.Valid.EvalBLEU.On, plain.Checkpoint.SaveDir = false, t.TempDir()
 	want, err := runWith(t, plain, BuildTransformer)
 	if err != nil {
 		t.Fatal(err)
@@ -172,12 +172,12 @@ func TestEvalBLEUKeepsTraining(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.SaveDir, c.MaxUpdate = t.TempDir(), 9
+	c.Checkpoint.SaveDir, c.Optim.MaxUpdate = t.TempDir(), 9
 	first, _, err := runEvalBLEU(t, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.MaxUpdate = 24
+	c.Optim.MaxUpdate = 24
 	rest, _, err := runEvalBLEU(t, c, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +192,7 @@ func TestEvalBLEUKeepsTraining(t *testing.T) {
 			}
 		}
 	}
-	if recs := readValidRecords(t, c.SaveDir); len(recs) == 0 || recs[len(recs)-1].BLEU == nil {
+	if recs := readValidRecords(t, c.Checkpoint.SaveDir); len(recs) == 0 || recs[len(recs)-1].BLEU == nil {
 		t.Errorf("resumed run: no BLEU in its last valid record")
 	}
 }
@@ -231,7 +231,7 @@ func TestEvalBLEUConfigErrors(t *testing.T) {
 	// A model the search cannot drive is refused before training.
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.EvalBLEU = true
+	c.Valid.EvalBLEU.On = true
 	if _, err := New(c, Options{Build: buildTiny, Log: testLog{t}}); err == nil || !strings.Contains(err.Error(), "eval-bleu: model *train.tinyModel cannot be searched") {
 		t.Errorf("tiny model with eval-bleu: %v", err)
 	}

@@ -19,7 +19,7 @@ import (
 func TestLoadModel(t *testing.T) {
 	tch.LockThread()
 	c := realConfig(t)
-	c.MaxUpdate = 3
+	c.Optim.MaxUpdate = 3
 	tr, err := New(c, Options{Build: BuildTransformer, Log: testLog{t}})
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func TestLoadModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	vs := nn.NewVarStore(gotch.CPU)
-	m, hdr, err := LoadModel(filepath.Join(c.SaveDir, "checkpoint_last"+Ext), vs)
+	m, hdr, err := LoadModel(filepath.Join(c.Checkpoint.SaveDir, "checkpoint_last"+Ext), vs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -180,11 +180,11 @@ func (t *Trainer) openMetrics(restore string, hdr *Header) error {
 	if !t.master() {
 		return nil
 	}
-	path := filepath.Join(t.cfg.SaveDir, "metrics.jsonl")
+	path := filepath.Join(t.cfg.Checkpoint.SaveDir, "metrics.jsonl")
 	upTo, limit := 0, int64(0)
 	if hdr != nil {
 		upTo = hdr.Meta.Updates
-		if sameDir(filepath.Dir(restore), t.cfg.SaveDir) {
+		if sameDir(filepath.Dir(restore), t.cfg.Checkpoint.SaveDir) {
 			limit = hdr.Meta.MetricsBytes
 		}
 	}

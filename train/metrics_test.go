@@ -42,22 +42,22 @@ func readRecords(t *testing.T, dir string) []Record {
 func TestMetricsResume(t *testing.T) {
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxUpdate = 6 // within the first epoch: no validation
+	c.Optim.MaxUpdate = 6 // within the first epoch: no validation
 	if _, err := run(t, c, nil); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.OpenFile(filepath.Join(c.SaveDir, "metrics.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	f, _ := os.OpenFile(filepath.Join(c.Checkpoint.SaveDir, "metrics.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
 	// A record of the checkpoint's own update written after it, two of
 	// later updates, the last one cut.
 	f.WriteString(`{"type":"valid","update":6,"epoch":1,"loss":5}` + "\n" +
 		`{"type":"train","update":7,"epoch":1,"loss":5}` + "\n" + `{"type":"train","update":8,"ep`)
 	f.Close()
-	c.MaxUpdate = 10
+	c.Optim.MaxUpdate = 10
 	if _, err := run(t, c, nil); err != nil {
 		t.Fatal(err)
 	}
 	var updates []int
-	for _, r := range readRecords(t, c.SaveDir) {
+	for _, r := range readRecords(t, c.Checkpoint.SaveDir) {
 		if r.Type != "train" {
 			t.Errorf("unexpected %s record at update %d", r.Type, r.Update)
 		}
@@ -77,8 +77,8 @@ func TestMetricsWriteError(t *testing.T) {
 	}
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxUpdate = 5
-	if err := os.Symlink("/dev/full", filepath.Join(c.SaveDir, "metrics.jsonl")); err != nil {
+	c.Optim.MaxUpdate = 5
+	if err := os.Symlink("/dev/full", filepath.Join(c.Checkpoint.SaveDir, "metrics.jsonl")); err != nil {
 		t.Fatal(err)
 	}
 	_, err := run(t, c, nil)
@@ -86,7 +86,7 @@ func TestMetricsWriteError(t *testing.T) {
 		t.Fatalf("err = %v, want ENOSPC naming metrics.jsonl", err)
 	}
 	t.Log(err)
-	hdr, _, err := ReadCheckpoint(filepath.Join(c.SaveDir, "checkpoint_last"+Ext))
+	hdr, _, err := ReadCheckpoint(filepath.Join(c.Checkpoint.SaveDir, "checkpoint_last"+Ext))
 	if err != nil || hdr.Meta.Updates != 1 {
 		t.Fatalf("checkpoint_last: %v, %+v; want one saved at update 1", err, hdr)
 	}
@@ -132,16 +132,16 @@ func TestTrimMetrics(t *testing.T) {
 func TestResumeAfterEpochEnd(t *testing.T) {
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxEpoch = 1
+	c.Optim.MaxEpoch = 1
 	if _, err := run(t, c, nil); err != nil {
 		t.Fatal(err)
 	}
-	c.MaxEpoch, c.Restore = 2, filepath.Join(c.SaveDir, "checkpoint1"+Ext)
+	c.Optim.MaxEpoch, c.Checkpoint.RestoreFile = 2, filepath.Join(c.Checkpoint.SaveDir, "checkpoint1"+Ext)
 	if _, err := run(t, c, nil); err != nil {
 		t.Fatal(err)
 	}
 	var valid []int
-	for _, r := range readRecords(t, c.SaveDir) {
+	for _, r := range readRecords(t, c.Checkpoint.SaveDir) {
 		if r.Type == "valid" {
 			valid = append(valid, r.Epoch)
 		}

@@ -257,17 +257,17 @@ func ClearGrads(params []Param) {
 }
 
 func newOptimizer(c Config, params []Param) (Optimizer, error) {
-	switch c.Optimizer {
+	switch c.Optim.Optimizer {
 	case "adam":
-		b1, b2, err := c.Betas()
+		b1, b2, err := c.Optim.Betas()
 		if err != nil {
 			return nil, err
 		}
-		return NewAdam(params, b1, b2, c.AdamEps, c.WeightDecay), nil
+		return NewAdam(params, b1, b2, c.Optim.AdamEps, c.Optim.WeightDecay), nil
 	case "sgd":
-		return NewSGD(params, c.Momentum, c.WeightDecay), nil
+		return NewSGD(params, c.Optim.Momentum, c.Optim.WeightDecay), nil
 	}
-	return nil, fmt.Errorf("optimizer: want adam or sgd, got %q", c.Optimizer)
+	return nil, fmt.Errorf("optimizer: want adam or sgd, got %q", c.Optim.Optimizer)
 }
 
 var _ = gotch.Float

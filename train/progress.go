@@ -20,7 +20,7 @@ func newProgress(t *Trainer) *progress {
 	return p
 }
 
-func (p *progress) useBar() bool { return p.t.opt.Terminal && !p.t.cfg.NoProgressBar }
+func (p *progress) useBar() bool { return p.t.opt.Terminal && !p.t.cfg.Log.NoProgressBar }
 
 // epoch starts the bar of the iterator's current epoch.
 func (p *progress) epoch() {
@@ -29,7 +29,7 @@ func (p *progress) epoch() {
 	}
 	p.finish()
 	st := p.t.it.State()
-	total := (p.t.it.Len() + p.t.cfg.UpdateFreq - 1) / p.t.cfg.UpdateFreq
+	total := (p.t.it.Len() + p.t.cfg.Optim.UpdateFreq - 1) / p.t.cfg.Optim.UpdateFreq
 	p.bar = progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(p.t.log),
 		progressbar.OptionSetDescription(fmt.Sprintf("epoch %03d", st.Epoch)),
@@ -39,7 +39,7 @@ func (p *progress) epoch() {
 		progressbar.OptionThrottle(200e6),
 		progressbar.OptionClearOnFinish(),
 	)
-	p.bar.Set(st.Pos / p.t.cfg.UpdateFreq)
+	p.bar.Set(st.Pos / p.t.cfg.Optim.UpdateFreq)
 }
 
 func (p *progress) update(u UpdateStats, acc intervalStats) {
@@ -74,7 +74,7 @@ func (p *progress) logLine(r Record) {
 		bleu = fmt.Sprintf(" | bleu %.2f", *r.BLEU)
 	}
 	fmt.Fprintf(p.t.log, "epoch %03d | valid on '%s' | update %d | loss %.3f | nll_loss %.3f | ppl %.2f%s | best_%s %.4f\n",
-		r.Epoch, p.t.cfg.ValidSubset, r.Update, r.Loss, r.NLL, r.PPL, bleu, p.t.cfg.BestMetric, *r.Best)
+		r.Epoch, p.t.cfg.Data.ValidSubset, r.Update, r.Loss, r.NLL, r.PPL, bleu, p.t.cfg.Valid.BestMetric, *r.Best)
 }
 
 // samples logs eval-bleu's hypothesis and reference of the first pair of

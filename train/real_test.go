@@ -16,8 +16,8 @@ import (
 
 func realConfig(t *testing.T) Config {
 	c := tinyConfig(t)
-	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = "small", 1, 1, 32, 64, 2
-	c.Norm, c.Init, c.Dropout = "none", "fixup", 0.1
+	c.Model.Arch, c.Model.EncoderLayers, c.Model.DecoderLayers, c.Model.Dim, c.Model.FFNDim, c.Model.Heads = "small", 1, 1, 32, 64, 2
+	c.Model.Norm, c.Model.Init, c.Model.Dropout = "none", "fixup", 0.1
 	return c
 }
 
@@ -27,7 +27,7 @@ func realConfig(t *testing.T) Config {
 func TestTransformerLossFallsAndResumes(t *testing.T) {
 	tch.LockThread()
 	c := realConfig(t)
-	c.MaxUpdate = 30
+	c.Optim.MaxUpdate = 30
 	full, err := runWith(t, c, BuildTransformer)
 	if err != nil {
 		t.Fatal(err)
@@ -38,13 +38,13 @@ func TestTransformerLossFallsAndResumes(t *testing.T) {
 		t.Errorf("loss did not fall: %.3f -> %.3f", first, last)
 	}
 	c2 := c
-	c2.SaveDir = t.TempDir()
-	c2.MaxUpdate = 9
+	c2.Checkpoint.SaveDir = t.TempDir()
+	c2.Optim.MaxUpdate = 9
 	a, err := runWith(t, c2, BuildTransformer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c2.MaxUpdate = 30
+	c2.Optim.MaxUpdate = 30
 	b, err := runWith(t, c2, BuildTransformer)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestBinarySIGTERM(t *testing.T) {
 		t.Skip("bin/nmt-torch not built")
 	}
 	c := realConfig(t)
-	cmd := exec.Command(bin, "train", "--data", c.Data, "--save-dir", c.SaveDir, "--recipe", "small",
+	cmd := exec.Command(bin, "train", "--data", c.Data.Dir, "--save-dir", c.Checkpoint.SaveDir, "--recipe", "small",
 		"--encoder-layers", "1", "--decoder-layers", "1", "--dim", "32", "--ffn-dim", "64", "--heads", "2",
 		"--max-tokens", "512", "--log-interval", "1", "--threads", "1", "--device", "cpu", "--max-update", "100000")
 	var out strings.Builder
@@ -84,7 +84,7 @@ func TestBinarySIGTERM(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	metrics := filepath.Join(c.SaveDir, "metrics.jsonl")
+	metrics := filepath.Join(c.Checkpoint.SaveDir, "metrics.jsonl")
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if b, _ := os.ReadFile(metrics); strings.Count(string(b), "\n") >= 3 {
 			break
@@ -103,7 +103,7 @@ func TestBinarySIGTERM(t *testing.T) {
 	if !strings.Contains(out.String(), "resume with") {
 		t.Errorf("no resume hint:\n%s", out.String())
 	}
-	hdr, _, err := ReadCheckpoint(filepath.Join(c.SaveDir, "checkpoint_last"+Ext))
+	hdr, _, err := ReadCheckpoint(filepath.Join(c.Checkpoint.SaveDir, "checkpoint_last"+Ext))
 	if err != nil || hdr.Meta.Updates < 3 {
 		t.Fatalf("checkpoint_last: %v %+v", err, hdr)
 	}
@@ -124,7 +124,7 @@ func TestBinaryOneTrainerPerDir(t *testing.T) {
 	}
 	c := realConfig(t)
 	trainCmd := func(maxUpdate string) *exec.Cmd {
-		return exec.Command(bin, "train", "--data", c.Data, "--save-dir", c.SaveDir, "--recipe", "small",
+		return exec.Command(bin, "train", "--data", c.Data.Dir, "--save-dir", c.Checkpoint.SaveDir, "--recipe", "small",
 			"--encoder-layers", "1", "--decoder-layers", "1", "--dim", "32", "--ffn-dim", "64", "--heads", "2",
 			"--max-tokens", "512", "--log-interval", "1", "--threads", "1", "--device", "cpu", "--max-update", maxUpdate)
 	}
@@ -135,7 +135,7 @@ func TestBinaryOneTrainerPerDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer first.Process.Kill()
-	metrics := filepath.Join(c.SaveDir, "metrics.jsonl")
+	metrics := filepath.Join(c.Checkpoint.SaveDir, "metrics.jsonl")
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if b, _ := os.ReadFile(metrics); strings.Count(string(b), "\n") >= 2 {
 			break
@@ -154,9 +154,9 @@ func TestBinaryOneTrainerPerDir(t *testing.T) {
 	first.Process.Signal(syscall.SIGKILL)
 	first.Wait()
 	// What a kill in the middle of writing leaves.
-	half := filepath.Join(c.SaveDir, ".checkpoint_last.ckpt.tmp-123")
+	half := filepath.Join(c.Checkpoint.SaveDir, ".checkpoint_last.ckpt.tmp-123")
 	os.WriteFile(half, []byte("half a checkpoint"), 0o644)
-	last := filepath.Join(c.SaveDir, "checkpoint_last"+Ext)
+	last := filepath.Join(c.Checkpoint.SaveDir, "checkpoint_last"+Ext)
 	resume := 0
 	if hdr, _, err := ReadCheckpoint(last); err == nil {
 		resume = hdr.Meta.Updates

@@ -14,34 +14,37 @@ var recipes = map[string]func(c *Config){
 	// The same with post-LayerNorm and default init: fairseq's IWSLT'14
 	// example.
 	"iwslt14-layernorm": func(c *Config) {
-		c.Arch, c.Norm, c.Init = "iwslt", "post", "default"
-		c.Optimizer, c.AdamBetas, c.LR = "adam", "0.9,0.98", 5e-4
-		c.LRScheduler, c.WarmupUpdates, c.WarmupInitLR = "inverse_sqrt", 4000, 1e-7
-		c.LabelSmoothing, c.Dropout, c.WeightDecay, c.MaxTokens = 0.1, 0.3, 1e-4, 4096
+		m, o := &c.Model, &c.Optim
+		m.Arch, m.Norm, m.Init = "iwslt", "post", "default"
+		o.Optimizer, o.AdamBetas, o.LR = "adam", "0.9,0.98", 5e-4
+		o.LRScheduler, o.WarmupUpdates, o.WarmupInitLR = "inverse_sqrt", 4000, 1e-7
+		o.LabelSmoothing, m.Dropout, o.WeightDecay, c.Data.MaxTokens = 0.1, 0.3, 1e-4, 4096
 	},
 	// T-Fixup style: no warmup, lr_t = lr*sqrt(4000/(4000+t)).
 	"iwslt14-tfixup": func(c *Config) {
 		iwslt14Fixup(c)
-		c.Init = "t-fixup"
-		c.LRScheduler, c.WarmupUpdates, c.WarmupInitLR = "inverse_sqrt_nowarmup", 4000, -1
+		c.Model.Init = "t-fixup"
+		c.Optim.LRScheduler, c.Optim.WarmupUpdates, c.Optim.WarmupInitLR = "inverse_sqrt_nowarmup", 4000, -1
 	},
 	// Quickstart on the synthetic corpus (nmt corpus synth): a small
 	// Fixup model that learns in minutes on a laptop CPU.
 	"small": func(c *Config) {
-		c.Arch, c.Norm, c.Init = "small", "none", "fixup"
-		c.LR, c.LRScheduler, c.WarmupUpdates, c.WarmupInitLR = 1e-3, "inverse_sqrt", 500, 1e-7
-		c.LabelSmoothing, c.Dropout, c.WeightDecay, c.MaxTokens = 0.1, 0.1, 1e-4, 2048
-		c.MaxEpoch, c.LogInterval, c.SaveIntervalUpdates, c.KeepIntervalUpdates = 20, 20, 500, 2
+		m, o := &c.Model, &c.Optim
+		m.Arch, m.Norm, m.Init = "small", "none", "fixup"
+		o.LR, o.LRScheduler, o.WarmupUpdates, o.WarmupInitLR = 1e-3, "inverse_sqrt", 500, 1e-7
+		o.LabelSmoothing, m.Dropout, o.WeightDecay, c.Data.MaxTokens = 0.1, 0.1, 1e-4, 2048
+		o.MaxEpoch, c.Log.Interval, c.Checkpoint.SaveIntervalUpdates, c.Checkpoint.KeepIntervalUpdates = 20, 20, 500, 2
 	},
 }
 
 // iwslt14Fixup: Fixup on IWSLT'14 de-en (Zhang et al. 2019, fairseq's
 // transformer_iwslt_de_en without LayerNorm).
 func iwslt14Fixup(c *Config) {
-	c.Arch, c.Norm, c.Init = "iwslt", "none", "fixup"
-	c.Optimizer, c.AdamBetas, c.LR = "adam", "0.9,0.98", 5e-4
-	c.LRScheduler, c.WarmupUpdates, c.WarmupInitLR = "inverse_sqrt", 4000, 1e-7
-	c.LabelSmoothing, c.Dropout, c.WeightDecay, c.MaxTokens = 0.1, 0.5, 1e-4, 4000
+	m, o := &c.Model, &c.Optim
+	m.Arch, m.Norm, m.Init = "iwslt", "none", "fixup"
+	o.Optimizer, o.AdamBetas, o.LR = "adam", "0.9,0.98", 5e-4
+	o.LRScheduler, o.WarmupUpdates, o.WarmupInitLR = "inverse_sqrt", 4000, 1e-7
+	o.LabelSmoothing, m.Dropout, o.WeightDecay, c.Data.MaxTokens = 0.1, 0.5, 1e-4, 4000
 }
 
 // Recipes lists the recipe names.

@@ -89,10 +89,10 @@ func (t *Trainer) claimSaveDir() error {
 		return nil
 	}
 	var err error
-	if t.lock, err = lockDir(t.cfg.SaveDir); err != nil {
+	if t.lock, err = lockDir(t.cfg.Checkpoint.SaveDir); err != nil {
 		return err
 	}
-	removed, err := removeStaleTemps(t.cfg.SaveDir)
+	removed, err := removeStaleTemps(t.cfg.Checkpoint.SaveDir)
 	for _, p := range removed {
 		fmt.Fprintf(t.log, "removed %s, left by a trainer that stopped while writing it\n", p)
 	}

@@ -47,8 +47,8 @@ func holdLock(dir string) error {
 func TestSaveDirLock(t *testing.T) {
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxUpdate = 2
-	dir := c.SaveDir
+	c.Optim.MaxUpdate = 2
+	dir := c.Checkpoint.SaveDir
 	others := []string{".checkpoint_3_81.ckpt.link-tmp", ".config.yaml.tmp-42", ".notes.txt.tmp-7", "notes.txt"}
 	for _, n := range others {
 		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
@@ -141,10 +141,10 @@ func startLimited(data, save string) {
 func TestConfigYAMLWriteFails(t *testing.T) {
 	c := tinyConfig(t)
 	old := c.YAML()
-	p := filepath.Join(c.SaveDir, "config.yaml")
+	p := filepath.Join(c.Checkpoint.SaveDir, "config.yaml")
 	os.WriteFile(p, []byte(old), 0o644)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "NMT_TRAIN_FSIZE_DATA="+c.Data, "NMT_TRAIN_FSIZE_SAVE="+c.SaveDir)
+	cmd.Env = append(os.Environ(), "NMT_TRAIN_FSIZE_DATA="+c.Data.Dir, "NMT_TRAIN_FSIZE_SAVE="+c.Checkpoint.SaveDir)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -157,7 +157,7 @@ func TestConfigYAMLWriteFails(t *testing.T) {
 	if b, _ := os.ReadFile(p); string(b) != old {
 		t.Errorf("config.yaml holds %d bytes after the failed write, want the old %d", len(b), len(old))
 	}
-	ents, _ := os.ReadDir(c.SaveDir)
+	ents, _ := os.ReadDir(c.Checkpoint.SaveDir)
 	for _, e := range ents {
 		if _, ok := atomicfile.TempOf(e.Name()); ok {
 			t.Errorf("left behind: %s", e.Name())

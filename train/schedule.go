@@ -15,25 +15,25 @@ import "math"
 // checkpoint is that count.
 func LR(c Config, numUpdates int) float64 {
 	t := float64(numUpdates)
-	w := float64(c.WarmupUpdates)
-	switch c.LRScheduler {
+	w := float64(c.Optim.WarmupUpdates)
+	switch c.Optim.LRScheduler {
 	case "inverse_sqrt":
-		init := c.WarmupInitLR
+		init := c.Optim.WarmupInitLR
 		if init < 0 {
 			init = 0
 			if w == 0 {
-				init = c.LR
+				init = c.Optim.LR
 			}
 		}
-		if numUpdates < c.WarmupUpdates {
-			return init + t*(c.LR-init)/w
+		if numUpdates < c.Optim.WarmupUpdates {
+			return init + t*(c.Optim.LR-init)/w
 		}
 		if w == 0 {
-			return c.LR / math.Sqrt(math.Max(t, 1))
+			return c.Optim.LR / math.Sqrt(math.Max(t, 1))
 		}
-		return c.LR * math.Sqrt(w) / math.Sqrt(t)
+		return c.Optim.LR * math.Sqrt(w) / math.Sqrt(t)
 	case "inverse_sqrt_nowarmup":
-		return c.LR * math.Sqrt(w/(w+t))
+		return c.Optim.LR * math.Sqrt(w/(w+t))
 	}
-	return c.LR
+	return c.Optim.LR
 }

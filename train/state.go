@@ -92,8 +92,8 @@ func (t *Trainer) meta() Meta {
 		Format: FormatVersion, NMTVersion: t.opt.Version, Torch: tch.HeaderVersion(),
 		Config: t.cfg, ModelConfig: t.modelCfg,
 		Updates: t.updates, Epoch: t.it.State().Epoch, Iterator: t.it.State(),
-		LR: LR(t.cfg, t.updates), OptimStep: step, Optimizer: t.cfg.Optimizer,
-		Best: t.best, BestMetric: t.cfg.BestMetric, BadValids: t.badValids, Skipped: t.skipped,
+		LR: LR(t.cfg, t.updates), OptimStep: step, Optimizer: t.cfg.Optim.Optimizer,
+		Best: t.best, BestMetric: t.cfg.Valid.BestMetric, BadValids: t.badValids, Skipped: t.skipped,
 		WallSecond: t.wall, Data: t.files,
 	}
 }
@@ -125,8 +125,8 @@ func (t *Trainer) restore(path string, hdr *Header, blobs []Blob) error {
 		if err := loadVars(AllVars(t.vs), byName); err != nil {
 			return err
 		}
-		if hdr.Meta.Optimizer != t.cfg.Optimizer {
-			fmt.Fprintf(t.log, "optimizer changed from %s to %s: starting its state afresh\n", hdr.Meta.Optimizer, t.cfg.Optimizer)
+		if hdr.Meta.Optimizer != t.cfg.Optim.Optimizer {
+			fmt.Fprintf(t.log, "optimizer changed from %s to %s: starting its state afresh\n", hdr.Meta.Optimizer, t.cfg.Optim.Optimizer)
 			return nil
 		}
 		st, _ := t.optim.State()
@@ -147,7 +147,7 @@ func (t *Trainer) restore(path string, hdr *Header, blobs []Blob) error {
 	}
 	m := hdr.Meta
 	t.updates, t.best, t.badValids, t.skipped, t.wall = m.Updates, m.Best, m.BadValids, m.Skipped, m.WallSecond
-	if m.BestMetric != t.cfg.BestMetric {
+	if m.BestMetric != t.cfg.Valid.BestMetric {
 		t.best, t.badValids = nil, 0
 	}
 	return nil
@@ -171,12 +171,12 @@ func (t *Trainer) save(epochEnd, interval, best bool) (string, error) {
 		return "", err
 	}
 	epoch := t.it.State().Epoch
-	last := filepath.Join(c.SaveDir, "checkpoint_last"+Ext)
+	last := filepath.Join(c.Checkpoint.SaveDir, "checkpoint_last"+Ext)
 	if err := WriteCheckpoint(last, meta, blobs); err != nil {
 		return "", err
 	}
 	var extra []string
-	if epochEnd && !c.NoEpochCheckpoints {
+	if epochEnd && !c.Checkpoint.NoEpochCheckpoints {
 		extra = append(extra, fmt.Sprintf("checkpoint%d%s", epoch, Ext))
 	}
 	if interval {
@@ -186,13 +186,13 @@ func (t *Trainer) save(epochEnd, interval, best bool) (string, error) {
 		extra = append(extra, "checkpoint_best"+Ext)
 	}
 	for _, name := range extra {
-		if err := atomicfile.Link(last, filepath.Join(c.SaveDir, name)); err != nil {
+		if err := atomicfile.Link(last, filepath.Join(c.Checkpoint.SaveDir, name)); err != nil {
 			return "", err
 		}
 	}
 	t.lastSaved = last
-	prune(c.SaveDir, epochPattern, c.KeepLastEpochs)
-	prune(c.SaveDir, updatePattern, c.KeepIntervalUpdates)
+	prune(c.Checkpoint.SaveDir, epochPattern, c.Checkpoint.KeepLastEpochs)
+	prune(c.Checkpoint.SaveDir, updatePattern, c.Checkpoint.KeepIntervalUpdates)
 	return last, nil
 }
 

@@ -106,10 +106,10 @@ func tinyConfig(t *testing.T) Config {
 
 func tinyConfigFor(data, saveDir string) Config {
 	c, _ := Recipe("small")
-	c.Data, c.SaveDir = data, saveDir
-	c.MaxTokens, c.LR, c.WarmupUpdates, c.LogInterval = 512, 3e-3, 5, 1
-	c.MaxEpoch, c.SaveIntervalUpdates, c.KeepIntervalUpdates = 0, 0, 0
-	c.Threads, c.Device = 1, "cpu"
+	c.Data.Dir, c.Checkpoint.SaveDir = data, saveDir
+	c.Data.MaxTokens, c.Optim.LR, c.Optim.WarmupUpdates, c.Log.Interval = 512, 3e-3, 5, 1
+	c.Optim.MaxEpoch, c.Checkpoint.SaveIntervalUpdates, c.Checkpoint.KeepIntervalUpdates = 0, 0, 0
+	c.Machine.Threads, c.Machine.Device = 1, "cpu"
 	return c
 }
 
@@ -140,7 +140,7 @@ func (l testLog) Write(b []byte) (int, error) {
 func TestLossFalls(t *testing.T) {
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxUpdate = 60
+	c.Optim.MaxUpdate = 60
 	got, err := run(t, c, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -151,11 +151,11 @@ func TestLossFalls(t *testing.T) {
 		t.Fatalf("loss did not fall: %.3f -> %.3f", first, last)
 	}
 	for _, name := range []string{"checkpoint_last.ckpt", "checkpoint1.ckpt", "checkpoint_best.ckpt", "metrics.jsonl", "config.yaml"} {
-		if _, err := os.Stat(filepath.Join(c.SaveDir, name)); err != nil {
+		if _, err := os.Stat(filepath.Join(c.Checkpoint.SaveDir, name)); err != nil {
 			t.Error(err)
 		}
 	}
-	b, _ := os.ReadFile(filepath.Join(c.SaveDir, "metrics.jsonl"))
+	b, _ := os.ReadFile(filepath.Join(c.Checkpoint.SaveDir, "metrics.jsonl"))
 	if !strings.Contains(string(b), `"type":"valid"`) {
 		t.Errorf("metrics.jsonl has no valid record")
 	}
@@ -174,21 +174,21 @@ func mean(us []UpdateStats) float64 {
 func TestExactResume(t *testing.T) {
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxUpdate = 40 // more than one epoch (about 14 updates each)
-	c.ValidateIntervalUpdates = 7
+	c.Optim.MaxUpdate = 40 // more than one epoch (about 14 updates each)
+	c.Valid.ValidateIntervalUpdates = 7
 	full, err := run(t, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []int{9, 14} { // mid-epoch, and where an epoch ends
 		c2 := c
-		c2.SaveDir = t.TempDir()
-		c2.MaxUpdate = k
+		c2.Checkpoint.SaveDir = t.TempDir()
+		c2.Optim.MaxUpdate = k
 		first, err := run(t, c2, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c2.MaxUpdate = c.MaxUpdate
+		c2.Optim.MaxUpdate = c.Optim.MaxUpdate
 		rest, err := run(t, c2, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -210,12 +210,12 @@ func TestExactResume(t *testing.T) {
 func TestInterrupt(t *testing.T) {
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxUpdate = 12
+	c.Optim.MaxUpdate = 12
 	full, err := run(t, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.SaveDir = t.TempDir()
+	c.Checkpoint.SaveDir = t.TempDir()
 	first, err := run(t, c, func(tr *Trainer, u UpdateStats) {
 		if u.Update == 5 {
 			tr.Interrupt(syscall.SIGTERM)
@@ -240,10 +240,10 @@ func TestInterrupt(t *testing.T) {
 func TestNonFinite(t *testing.T) {
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxUpdate = 6
-	c.LR = 1e30
-	c.WarmupUpdates = 0
-	c.LRScheduler = "fixed"
+	c.Optim.MaxUpdate = 6
+	c.Optim.LR = 1e30
+	c.Optim.WarmupUpdates = 0
+	c.Optim.LRScheduler = "fixed"
 	_, err := run(t, c, nil)
 	var nf *NonFinite
 	if !errors.As(err, &nf) {
@@ -253,8 +253,8 @@ func TestNonFinite(t *testing.T) {
 	if !strings.Contains(err.Error(), "update ") {
 		t.Errorf("error does not name the update: %v", err)
 	}
-	c.SaveDir = t.TempDir()
-	c.SkipNonfinite = true
+	c.Checkpoint.SaveDir = t.TempDir()
+	c.Optim.SkipNonfinite = true
 	got, err := run(t, c, nil)
 	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "in a row") {
 		t.Fatalf("got %v, want a non-finite error after skipping", err)
@@ -388,7 +388,7 @@ func TestLR(t *testing.T) {
 		{"inverse_sqrt_nowarmup", 12000, 2.5e-4},
 		{"fixed", 123, 5e-4},
 	} {
-		c.LRScheduler = tc.sched
+		c.Optim.LRScheduler = tc.sched
 		if got := LR(c, tc.u); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("%s at %d: %v, want %v", tc.sched, tc.u, got, tc.want)
 		}
@@ -478,8 +478,8 @@ func float32s(x []float64) []float32 {
 func TestLossSkipsPadding(t *testing.T) {
 	tch.LockThread()
 	c := DefaultConfig()
-	c.Arch, c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = "small", 2, 2, 32, 48, 4
-	c.Norm, c.Init, c.Dropout, c.LabelSmoothing = "post", "default", 0, 0.1
+	c.Model.Arch, c.Model.EncoderLayers, c.Model.DecoderLayers, c.Model.Dim, c.Model.FFNDim, c.Model.Heads = "small", 2, 2, 32, 48, 4
+	c.Model.Norm, c.Model.Init, c.Model.Dropout, c.Optim.LabelSmoothing = "post", "default", 0, 0.1
 	tr := benchTrainer(t, c, 50)
 	b := randomBatch(rand.New(rand.NewPCG(3, 4)), 6, 9, 11, 50)
 	if b.NTokens == len(b.Target) {
@@ -491,7 +491,7 @@ func TestLossSkipsPadding(t *testing.T) {
 	var fl, fn, pl, pn float64
 	ts.NoGrad(func() {
 		src, prev, tgt := tr.tensors(b)
-		l, n := LabelSmoothedCE(tr.model.Forward(src, prev), tgt, c.LabelSmoothing, int64(tr.vocab.Pad))
+		l, n := LabelSmoothedCE(tr.model.Forward(src, prev), tgt, c.Optim.LabelSmoothing, int64(tr.vocab.Pad))
 		fl, _ = l.Float64Value(nil)
 		fn, _ = n.Float64Value(nil)
 		l, n = tr.loss(b)
@@ -508,11 +508,11 @@ func TestLossSkipsPadding(t *testing.T) {
 func TestValidateAndSaveIntervals(t *testing.T) {
 	tch.LockThread()
 	c := tinyConfig(t)
-	c.MaxEpoch, c.ValidateInterval, c.SaveInterval = 5, 2, 3
+	c.Optim.MaxEpoch, c.Valid.ValidateInterval, c.Checkpoint.SaveInterval = 5, 2, 3
 	if _, err := run(t, c, nil); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(c.SaveDir, "metrics.jsonl"))
+	b, err := os.ReadFile(filepath.Join(c.Checkpoint.SaveDir, "metrics.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -530,12 +530,12 @@ func TestValidateAndSaveIntervals(t *testing.T) {
 		t.Errorf("validated at the end of epochs %v, want [2 4 5]", validEpochs)
 	}
 	for e := 1; e <= 5; e++ {
-		_, err := os.Stat(filepath.Join(c.SaveDir, fmt.Sprintf("checkpoint%d%s", e, Ext)))
+		_, err := os.Stat(filepath.Join(c.Checkpoint.SaveDir, fmt.Sprintf("checkpoint%d%s", e, Ext)))
 		if want := e == 3 || e == 5; (err == nil) != want {
 			t.Errorf("checkpoint%d: exists %v, want %v", e, err == nil, want)
 		}
 	}
-	c.ValidateInterval = 0
+	c.Valid.ValidateInterval = 0
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "validate-interval") {
 		t.Errorf("validate-interval 0: err = %v", err)
 	}

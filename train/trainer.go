@@ -181,13 +181,13 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 		o.Log, o.Terminal = io.Discard, false
 	}
 	t := &Trainer{cfg: c, opt: o, log: o.Log}
-	kernel.SetThreads(c.Threads)
-	dev, err := tch.ParseDevice(c.Device)
+	kernel.SetThreads(c.Machine.Threads)
+	dev, err := tch.ParseDevice(c.Machine.Device)
 	if err != nil {
 		return nil, fmt.Errorf("device: %w", err)
 	}
 	t.dev = dev
-	if err := os.MkdirAll(c.SaveDir, 0o755); err != nil {
+	if err := os.MkdirAll(c.Checkpoint.SaveDir, 0o755); err != nil {
 		return nil, err
 	}
 	if err := t.claimSaveDir(); err != nil {
@@ -196,9 +196,9 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 	if err := t.openData(); err != nil {
 		return t, err
 	}
-	restore := c.Restore
-	if restore == "" && !c.Reset {
-		if p := filepath.Join(c.SaveDir, "checkpoint_last"+Ext); fileExists(p) {
+	restore := c.Checkpoint.RestoreFile
+	if restore == "" && !c.Checkpoint.Reset {
+		if p := filepath.Join(c.Checkpoint.SaveDir, "checkpoint_last"+Ext); fileExists(p) {
 			restore = p
 		}
 	}
@@ -245,7 +245,7 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 		return t, fmt.Errorf("train data: %w", err)
 	}
 	if len(plan.Batches) == 0 {
-		return t, fmt.Errorf("%s: no training batches (max-tokens %d too small, or every pair longer than max-positions %d?)", c.Data, c.MaxTokens, c.MaxPositions)
+		return t, fmt.Errorf("%s: no training batches (max-tokens %d too small, or every pair longer than max-positions %d?)", c.Data.Dir, c.Data.MaxTokens, c.Model.MaxPositions)
 	}
 	if t.it, err = data.NewEpochIterator(plan, c.Seed, true, state); err != nil {
 		return t, fmt.Errorf("resume: %w", err)
@@ -254,7 +254,7 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 		if t.validPlan, err = t.valid.Plan(t.batchConfig(false)); err != nil {
 			return t, fmt.Errorf("valid data: %w", err)
 		}
-		if c.EvalBLEU {
+		if c.Valid.EvalBLEU.On {
 			if t.bleu, err = t.newBLEUEval(); err != nil {
 				return t, err
 			}
@@ -264,7 +264,7 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 		return t, err
 	}
 	if t.master() {
-		err := atomicfile.Write(filepath.Join(c.SaveDir, "config.yaml"), func(w io.Writer) error {
+		err := atomicfile.Write(filepath.Join(c.Checkpoint.SaveDir, "config.yaml"), func(w io.Writer) error {
 			_, err := io.WriteString(w, c.YAML())
 			return err
 		})
@@ -277,8 +277,8 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 
 func (t *Trainer) batchConfig(shuffle bool) data.BatchConfig {
 	return data.BatchConfig{
-		MaxTokens: t.cfg.MaxTokens, MaxSentences: t.cfg.MaxSentences,
-		MaxSourcePositions: t.cfg.MaxPositions, MaxTargetPositions: t.cfg.MaxPositions,
+		MaxTokens: t.cfg.Data.MaxTokens, MaxSentences: t.cfg.Data.BatchSize,
+		MaxSourcePositions: t.cfg.Model.MaxPositions, MaxTargetPositions: t.cfg.Model.MaxPositions,
 		SizeMultiple: 8, Shuffle: shuffle, Seed: t.cfg.Seed,
 	}
 }
@@ -318,11 +318,11 @@ func (t *Trainer) Run() error {
 			}
 			return &Interrupted{Signal: sig, Update: t.updates, Checkpoint: path}
 		}
-		if c.MaxUpdate > 0 && t.updates >= c.MaxUpdate {
+		if c.Optim.MaxUpdate > 0 && t.updates >= c.Optim.MaxUpdate {
 			break
 		}
 		st := t.it.State()
-		if c.MaxEpoch > 0 && st.Epoch > c.MaxEpoch {
+		if c.Optim.MaxEpoch > 0 && st.Epoch > c.Optim.MaxEpoch {
 			break
 		}
 		batches, more := t.nextBatches()
@@ -349,14 +349,14 @@ func (t *Trainer) Run() error {
 		}
 		acc.add(us, time.Since(start))
 		prog.update(us, acc)
-		if t.updates%c.LogInterval == 0 {
+		if t.updates%c.Log.Interval == 0 {
 			if err := t.record(prog, acc.record(t.updates, us.Epoch, t.wall)); err != nil {
 				return err
 			}
 			acc = intervalStats{}
 		}
-		mid := c.ValidateIntervalUpdates > 0 && t.updates%c.ValidateIntervalUpdates == 0
-		save := c.SaveIntervalUpdates > 0 && t.updates%c.SaveIntervalUpdates == 0
+		mid := c.Valid.ValidateIntervalUpdates > 0 && t.updates%c.Valid.ValidateIntervalUpdates == 0
+		save := c.Checkpoint.SaveIntervalUpdates > 0 && t.updates%c.Checkpoint.SaveIntervalUpdates == 0
 		if mid || save {
 			stop, err := t.validateAndSave(prog, true, true, false, save)
 			if err != nil || stop {
@@ -374,9 +374,9 @@ func (t *Trainer) Run() error {
 func (t *Trainer) endEpoch(prog *progress) (stop bool, err error) {
 	c := t.cfg
 	epoch := t.it.State().Epoch
-	last := c.MaxEpoch > 0 && epoch >= c.MaxEpoch
-	validate := last || epoch%c.ValidateInterval == 0
-	save := last || epoch%c.SaveInterval == 0
+	last := c.Optim.MaxEpoch > 0 && epoch >= c.Optim.MaxEpoch
+	validate := last || epoch%c.Valid.ValidateInterval == 0
+	save := last || epoch%c.Checkpoint.SaveInterval == 0
 	if !validate && !save {
 		return false, nil
 	}
@@ -394,13 +394,13 @@ func (t *Trainer) validateAndSave(prog *progress, validate, save, epochEnd, inte
 		if err != nil {
 			return false, err
 		}
-		v := vs.metric(t.cfg.BestMetric)
-		if better(t.cfg.BestMetric, v, t.best) {
+		v := vs.metric(t.cfg.Valid.BestMetric)
+		if better(t.cfg.Valid.BestMetric, v, t.best) {
 			t.best, t.badValids, improved = &v, 0, true
 		} else {
 			t.badValids++
 		}
-		if t.cfg.EvalBLEUPrintSamples && t.bleu != nil {
+		if t.cfg.Valid.EvalBLEU.PrintSamples && t.bleu != nil {
 			prog.samples(t.bleu, hyps)
 		}
 		best := *t.best
@@ -414,8 +414,8 @@ func (t *Trainer) validateAndSave(prog *progress, validate, save, epochEnd, inte
 			return false, err
 		}
 	}
-	if t.cfg.Patience > 0 && t.badValids >= t.cfg.Patience {
-		fmt.Fprintf(t.log, "early stop: %s did not improve for %d validations (best %.4f)\n", t.cfg.BestMetric, t.badValids, *t.best)
+	if t.cfg.Valid.Patience > 0 && t.badValids >= t.cfg.Valid.Patience {
+		fmt.Fprintf(t.log, "early stop: %s did not improve for %d validations (best %.4f)\n", t.cfg.Valid.BestMetric, t.badValids, *t.best)
 		return true, nil
 	}
 	return false, nil
@@ -449,7 +449,7 @@ func (t *Trainer) update(batches []data.Batch) (UpdateStats, error) {
 		defer s.Close()
 		ts.NoGrad(func() {
 			ScaleGrads(t.params, 1/float64(us.Tokens))
-			us.GNorm = ClipGradNorm(t.params, c.ClipNorm)
+			us.GNorm = ClipGradNorm(t.params, c.Optim.ClipNorm)
 			if finite(lossSum) && finite(us.GNorm) {
 				t.optim.Step(us.LR)
 			}
@@ -463,7 +463,7 @@ func (t *Trainer) update(batches []data.Batch) (UpdateStats, error) {
 	us.Loss = lossSum / float64(us.Tokens) / math.Ln2
 	us.NLL = nllSum / float64(us.Tokens) / math.Ln2
 	if !finite(lossSum) || !finite(us.GNorm) {
-		if !c.SkipNonfinite {
+		if !c.Optim.SkipNonfinite {
 			return us, &NonFinite{Update: us.Update, Loss: us.Loss, GNorm: us.GNorm, Checkpoint: t.lastSaved}
 		}
 		t.skipped++
@@ -513,7 +513,7 @@ func (t *Trainer) loss(b data.Batch) (loss, nll *ts.Tensor) {
 	src, prev, tgt := t.tensors(b)
 	rm, ok := t.model.(rowsModel)
 	if !ok {
-		return LabelSmoothedCE(t.model.Forward(src, prev), tgt, t.cfg.LabelSmoothing, pad)
+		return LabelSmoothedCE(t.model.Forward(src, prev), tgt, t.cfg.Optim.LabelSmoothing, pad)
 	}
 	rows := make([]int64, 0, len(b.Target))
 	keep := make([]int64, 0, len(b.Target))
@@ -523,7 +523,7 @@ func (t *Trainer) loss(b data.Batch) (loss, nll *ts.Tensor) {
 		}
 	}
 	logits := rm.ForwardRows(src, prev, t.tensor(rows, len(rows)))
-	return LabelSmoothedCE(logits, t.tensor(keep, len(keep)), t.cfg.LabelSmoothing, pad)
+	return LabelSmoothedCE(logits, t.tensor(keep, len(keep)), t.cfg.Optim.LabelSmoothing, pad)
 }
 
 // ValidStats are validation results: loss and nll in bits per token,

@@ -64,7 +64,7 @@ func runTrain(c *cli.Context) error {
 	if done, err := launchWorkers(c); done {
 		return err
 	}
-	g, err := joinGroup(c, cfg.Device)
+	g, err := joinGroup(c, cfg.Machine.Device)
 	if err != nil {
 		return err
 	}

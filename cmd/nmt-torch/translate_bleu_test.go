@@ -52,10 +52,10 @@ func trainedCheckpoint(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Data, c.SaveDir, c.ValidSubset = dir, t.TempDir(), ""
-	c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads = 1, 1, 32, 64, 2
-	c.MaxTokens, c.LR, c.WarmupUpdates, c.MaxUpdate, c.MaxEpoch = 512, 3e-3, 5, 300, 0
-	c.SaveIntervalUpdates, c.Threads, c.Device = 0, 1, "cpu"
+	c.Data.Dir, c.Checkpoint.SaveDir, c.Data.ValidSubset = dir, t.TempDir(), ""
+	c.Model.EncoderLayers, c.Model.DecoderLayers, c.Model.Dim, c.Model.FFNDim, c.Model.Heads = 1, 1, 32, 64, 2
+	c.Data.MaxTokens, c.Optim.LR, c.Optim.WarmupUpdates, c.Optim.MaxUpdate, c.Optim.MaxEpoch = 512, 3e-3, 5, 300, 0
+	c.Checkpoint.SaveIntervalUpdates, c.Machine.Threads, c.Machine.Device = 0, 1, "cpu"
 	tr, err := train.New(c, train.Options{Build: train.BuildTransformer, Log: io.Discard, Version: cmdinfo.Version})
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func trainedCheckpoint(t *testing.T, dir string) string {
 	if err := tr.Run(); err != nil {
 		t.Fatal(err)
 	}
-	return filepath.Join(c.SaveDir, "checkpoint_last"+train.Ext)
+	return filepath.Join(c.Checkpoint.SaveDir, "checkpoint_last"+train.Ext)
 }
 
 // TestTranslateSplitBLEU runs `nmt translate --data DIR --split test
