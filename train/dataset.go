@@ -7,10 +7,12 @@ import (
 
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/data/prep"
+	"github.com/fixup-nmt/nmt/spm"
 )
 
 // openData opens the train and valid splits and reads the files that
-// checkpoints carry (prepare.json, dictionaries, BPE codes).
+// checkpoints carry (prepare.json, dictionaries, BPE codes, SentencePiece
+// models).
 func (t *Trainer) openData() error {
 	c := &t.cfg.Data
 	dir := c.Dir
@@ -41,6 +43,19 @@ func (t *Trainer) openData() error {
 	if fileExists(filepath.Join(dir, "codes")) {
 		if f.Codes, err = read("codes"); err != nil {
 			return err
+		}
+	}
+	if rep.SPM != nil {
+		f.SPM = map[string][]byte{}
+		for _, name := range []string{rep.SPM.SrcModel, rep.SPM.TgtModel} {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				return fmt.Errorf("data: %w", err)
+			}
+			if _, err := spm.Parse(b); err != nil {
+				return fmt.Errorf("data: %s: %w", filepath.Join(dir, name), err)
+			}
+			f.SPM[name] = b
 		}
 	}
 	t.files = f

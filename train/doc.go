@@ -89,13 +89,16 @@
 //	                        prepare_json (prepare.json's contents: tokenizer,
 //	                        lowercase, BPE and cleaning settings),
 //	                        source_dict and target_dict (dict.LANG.txt
-//	                        contents, fairseq format), bpe_codes (codes)
+//	                        contents, fairseq format), bpe_codes (codes),
+//	                        spm_models (the SentencePiece .model files
+//	                        prepare.json names, base64, by file name)
 //	averaged_from           inputs of `nmt average` (averaged files only;
 //	                        they hold no optimiser state)
 //
 // So a checkpoint alone is enough to translate: load model_config, build
-// the model, copy the "model." tensors, and preprocess with prepare_json,
-// the dictionaries and the BPE codes.
+// the model, copy the "model." tensors (LoadModel), and preprocess with
+// prepare_json, the dictionaries and the BPE codes or SentencePiece
+// models.
 //
 // # Usage
 //

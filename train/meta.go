@@ -36,7 +36,8 @@ type Meta struct {
 	MetricsBytes int64 `json:"metrics_bytes,omitempty"`
 
 	// Data is the prepared directory's files needed to translate: the
-	// contents of prepare.json, dict.SRC.txt, dict.TGT.txt and codes.
+	// contents of prepare.json, dict.SRC.txt, dict.TGT.txt, codes and the
+	// SentencePiece models.
 	Data DataFiles `json:"data"`
 
 	// AveragedFrom lists the inputs of `nmt average`.
@@ -52,4 +53,10 @@ type DataFiles struct {
 	SourceDict string          `json:"source_dict"`
 	TargetDict string          `json:"target_dict"`
 	Codes      string          `json:"bpe_codes,omitempty"`
+	// SPM holds the SentencePiece models of a directory prepared with
+	// them: each .model file's bytes (base64 in the JSON) under its name
+	// in prepare.json's spm entry ("spm.model", or "spm.SRC.model" and
+	// "spm.TGT.model"). Checkpoints written before it was added have none;
+	// translation then reads the models from Dir.
+	SPM map[string][]byte `json:"spm_models,omitempty"`
 }

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,13 +11,11 @@ import (
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/nn"
-	"github.com/sugarme/gotch/ts"
 
 	"github.com/fixup-nmt/nmt/bpe"
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/data/prep"
 	"github.com/fixup-nmt/nmt/decode"
-	"github.com/fixup-nmt/nmt/fixup"
 	"github.com/fixup-nmt/nmt/spm"
 	"github.com/fixup-nmt/nmt/train"
 	"github.com/fixup-nmt/nmt/transformer"
@@ -132,51 +131,21 @@ func (m *Model) MaxPositions() int { return m.maxPos }
 // Device is where the model lives.
 func (m *Model) Device() gotch.Device { return m.dev }
 
-// loadCheckpoint reads a train checkpoint: its header and checksum are
-// checked before anything is used.
+// loadCheckpoint reads a train checkpoint (train.LoadModel: its header
+// and checksum are checked before anything is used) and the data it
+// carries.
 func loadCheckpoint(path string, dev gotch.Device) (*checkpoint, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	hdr, blobs, err := train.ReadCheckpoint(path)
+	m, hdr, err := train.LoadModel(path, nn.NewVarStore(dev))
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return nil, fmt.Errorf("checkpoint %w", err)
 	}
-	c := &checkpoint{path: path, meta: hdr.Meta}
-	if hdr.Meta.Format != train.FormatVersion {
-		return nil, fmt.Errorf("checkpoint %s: format version %d, this nmt reads %d", path, hdr.Meta.Format, train.FormatVersion)
-	}
-	if hdr.Meta.ModelConfig == nil {
-		return nil, fmt.Errorf("checkpoint %s: no model_config in its metadata", path)
-	}
-	b, _ := json.Marshal(hdr.Meta.ModelConfig)
-	if err := json.Unmarshal(b, &c.cfg); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: model_config: %w", path, err)
-	}
-	if err := c.cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
-	}
+	c := &checkpoint{path: path, model: m, cfg: m.Config(), meta: hdr.Meta}
 	if err := c.readData(hdr.Meta.Data); err != nil {
 		return nil, err
 	}
-	vs := nn.NewVarStore(dev)
-	if c.model, err = fixup.New(vs.Root(), c.cfg); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	byName := map[string]train.Blob{}
-	for _, b := range blobs {
-		byName[b.Name] = b
-	}
-	for _, p := range train.AllVars(vs) {
-		b, ok := byName["model."+p.Name]
-		if !ok {
-			return nil, fmt.Errorf("checkpoint %s: model variable %s is missing (incompatible model version?)", path, p.Name)
-		}
-		if err := copyBlob(p.T, b); err != nil {
-			return nil, fmt.Errorf("checkpoint %s: %w", path, err)
-		}
-	}
-	c.model.SetTraining(false)
 	return c, nil
 }
 
@@ -208,12 +177,9 @@ func (c *checkpoint) readData(d train.DataFiles) error {
 		c.settings.SrcLang, c.settings.TgtLang = d.SourceLang, d.TargetLang
 	}
 	if c.settings.SPM != nil {
-		// Checkpoints carry prepare.json, the dictionaries and BPE codes
-		// but not SentencePiece models: those are read from the prepared
-		// directory the model was trained on.
 		for i, lang := range []string{c.settings.SrcLang, c.settings.TgtLang} {
-			if c.spm[i], err = c.settings.LoadSPM(d.Dir, lang); err != nil {
-				return fmt.Errorf("checkpoint %s: prepared with SentencePiece, whose model is read from the training data directory: %w", path, err)
+			if c.spm[i], err = spmModel(d, c.settings, lang); err != nil {
+				return fmt.Errorf("checkpoint %s: %w", path, err)
 			}
 		}
 	}
@@ -223,22 +189,22 @@ func (c *checkpoint) readData(d train.DataFiles) error {
 	return nil
 }
 
-func copyBlob(dst *ts.Tensor, b train.Blob) error {
-	s := ts.NewScope()
-	defer s.Close()
-	shape := dst.MustSize()
-	if fmt.Sprint(shape) != fmt.Sprint(b.Shape) {
-		return fmt.Errorf("tensor %s: checkpoint shape %v, model shape %v", b.Name, b.Shape, shape)
+// spmModel returns lang's SentencePiece model: the checkpoint's copy or,
+// in a checkpoint that carries none, the prepared directory's file.
+func spmModel(d train.DataFiles, s prep.Settings, lang string) (*spm.Model, error) {
+	name := s.SPMModel(lang)
+	if b, ok := d.SPM[name]; ok {
+		m, err := spm.Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("spm_models %s: %w", name, err)
+		}
+		return m, nil
 	}
-	if b.DType != "float32" {
-		return fmt.Errorf("tensor %s: dtype %s, want float32", b.Name, b.DType)
+	m, err := s.LoadSPM(d.Dir, lang)
+	if err != nil {
+		return nil, fmt.Errorf("prepared with SentencePiece; the checkpoint carries no model, and the prepared directory's cannot be read: %w", err)
 	}
-	src := ts.MustOfSlice(b.Float32s()).MustView(shape, true)
-	if d, _ := dst.Device(); d.IsCuda() {
-		src = src.MustTo(d, true)
-	}
-	ts.NoGrad(func() { dst.Copy_(src) })
-	return nil
+	return m, nil
 }
 
 // compatible checks that the models of an ensemble share dictionaries and
@@ -252,9 +218,27 @@ func compatible(cs []*checkpoint) error {
 		if c.meta.Data.Codes != a.meta.Data.Codes {
 			return fmt.Errorf("ensemble: %s has other BPE codes than %s", c.path, a.path)
 		}
-		if (c.settings.SPM != nil || a.settings.SPM != nil) && c.meta.Data.Dir != a.meta.Data.Dir {
-			return fmt.Errorf("ensemble: %s was trained on %s, %s on %s: SentencePiece models must be the same", c.path, c.meta.Data.Dir, a.path, a.meta.Data.Dir)
+		if (c.settings.SPM != nil || a.settings.SPM != nil) && !sameSPM(c.meta.Data, a.meta.Data) {
+			return fmt.Errorf("ensemble: %s has other SentencePiece models than %s", c.path, a.path)
 		}
 	}
 	return nil
+}
+
+// sameSPM reports whether two checkpoints have the same SentencePiece
+// models: the same bytes, or for checkpoints without them, the same
+// prepared directory.
+func sameSPM(a, b train.DataFiles) bool {
+	if a.SPM == nil || b.SPM == nil {
+		return a.Dir == b.Dir
+	}
+	if len(a.SPM) != len(b.SPM) {
+		return false
+	}
+	for name, m := range a.SPM {
+		if !bytes.Equal(m, b.SPM[name]) {
+			return false
+		}
+	}
+	return true
 }
