@@ -2,8 +2,10 @@ package train
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 )
 
@@ -11,9 +13,29 @@ import (
 // the checkpoints in paths, as fairseq's average_checkpoints.py (sums in
 // float64 here, then rounds to the stored dtype). Optimiser state is
 // dropped; the metadata is the last input's, with averaged_from set.
+//
+// When out's directory is a save directory (it has the trainer's lock
+// file), Average holds its lock while it runs, so that no trainer starts
+// there meanwhile (a starting trainer removes temporary checkpoint files);
+// while a trainer holds it, a name the trainer writes (checkpoint*.ckpt,
+// config.yaml, metrics.jsonl) is refused, and any other (avg5.ckpt) is
+// written beside the running trainer's files.
 func Average(paths []string, out string) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("average: no checkpoints to average")
+	}
+	lock, err := lockIfSaveDir(filepath.Dir(out))
+	var held *DirLocked
+	switch {
+	case errors.As(err, &held):
+		if trainerFile.MatchString(filepath.Base(out)) {
+			return fmt.Errorf("average: --output %s: %s is training into %s and writes that name (lock %s); choose another name, such as avg.ckpt, or wait for it to end",
+				out, held.holder(), held.Dir, filepath.Join(held.Dir, lockName))
+		}
+	case err != nil:
+		return fmt.Errorf("average: %w", err)
+	case lock != nil:
+		defer lock.Close()
 	}
 	var sums [][]float64
 	var ref []Blob

@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,11 +32,15 @@ type DirLocked struct {
 }
 
 func (e *DirLocked) Error() string {
-	who := "another process"
+	return fmt.Sprintf("save-dir %s is in use: %s is training into it (lock %s); wait for it to end, stop it, or choose another --save-dir", e.Dir, e.holder(), filepath.Join(e.Dir, lockName))
+}
+
+// holder names the process that holds the lock.
+func (e *DirLocked) holder() string {
 	if e.PID > 0 {
-		who = fmt.Sprintf("process %d", e.PID)
+		return fmt.Sprintf("process %d", e.PID)
 	}
-	return fmt.Sprintf("save-dir %s is in use: %s is training into it (lock %s); wait for it to end, stop it, or choose another --save-dir", e.Dir, who, filepath.Join(e.Dir, lockName))
+	return "another process"
 }
 
 // dirLock is a held save-directory lock; Close releases it.
@@ -64,6 +69,16 @@ func lockDir(dir string) (*dirLock, error) {
 		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
 	return &dirLock{f}, nil
+}
+
+// lockIfSaveDir takes dir's lock when dir is a save directory (it has a
+// lock file); it returns nil, nil for any other directory and creates no
+// lock file there.
+func lockIfSaveDir(dir string) (*dirLock, error) {
+	if _, err := os.Stat(filepath.Join(dir, lockName)); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return lockDir(dir)
 }
 
 // Close releases the lock. The file stays: removing it would let a

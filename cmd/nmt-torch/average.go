@@ -21,7 +21,7 @@ func averageCommand() *cli.Command {
 			&cli.StringFlag{Name: "inputs", Required: true, Usage: "a save directory, or checkpoint files separated by commas"},
 			&cli.IntFlag{Name: "num-update-checkpoints", Usage: "average the last N checkpoint_E_U files in the directory"},
 			&cli.IntFlag{Name: "num-epoch-checkpoints", Usage: "average the last N checkpointE files in the directory"},
-			&cli.StringFlag{Name: "output", Required: true, Usage: "checkpoint to write"},
+			&cli.StringFlag{Name: "output", Required: true, Usage: "checkpoint to write (in a save directory where a trainer runs, not one of the names it writes)"},
 		},
 		Action: func(c *cli.Context) error {
 			nu, ne := c.Int("num-update-checkpoints"), c.Int("num-epoch-checkpoints")
