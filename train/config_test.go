@@ -124,3 +124,40 @@ func TestValidateSettings(t *testing.T) {
 		t.Errorf("ValidateSettings with lr -1: %v", err)
 	}
 }
+
+// TestKeysCoverConfig: every field of Config is one key's, and no two keys
+// share a field, but for the fields of the embedded transformer.Config and
+// decode.Options that the model and the trainer set.
+func TestKeysCoverConfig(t *testing.T) {
+	notKeys := map[string]bool{
+		"Model.Config.SrcVocab": true, "Model.Config.TgtVocab": true, "Model.Config.Pad": true, "Model.Config.EOS": true,
+		"Valid.EvalBLEU.Options.NBest": true, "Valid.EvalBLEU.Options.MaxPositions": true, "Valid.EvalBLEU.Options.MinLen": true,
+		"Valid.EvalBLEU.Options.UnkPen": true, "Valid.EvalBLEU.Options.NoRepeatNgram": true, "Valid.EvalBLEU.Options.Exhaustive": true,
+		"Valid.EvalBLEU.Options.Special": true,
+	}
+	var c Config
+	byAddr := map[uintptr]string{}
+	for _, k := range keys {
+		a := reflect.ValueOf(k.field(&c)).Pointer()
+		if other, ok := byAddr[a]; ok {
+			t.Errorf("keys %s and %s set the same field", other, k.name)
+		}
+		byAddr[a] = k.name
+	}
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		for i := 0; i < v.NumField(); i++ {
+			f, p := v.Field(i), path+v.Type().Field(i).Name
+			_, isKey := byAddr[f.Addr().Pointer()]
+			switch {
+			case isKey && f.Kind() != reflect.Struct:
+			case notKeys[p]:
+			case f.Kind() == reflect.Struct:
+				walk(f, p+".")
+			default:
+				t.Errorf("field %s has no key", p)
+			}
+		}
+	}
+	walk(reflect.ValueOf(&c).Elem(), "")
+}
