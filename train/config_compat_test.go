@@ -147,7 +147,13 @@ func TestOldCheckpointConfig(t *testing.T) {
 			if err := json.Unmarshal(js, &meta); err != nil {
 				t.Fatal(err)
 			}
+			// The checkpoint has the languages the trainer read from
+			// prepare.json; config.yaml has them as they were given.
 			c := meta.Config
+			if c.Data.SourceLang != "de" || c.Data.TargetLang != "en" {
+				t.Errorf("languages %q, %q, want de, en", c.Data.SourceLang, c.Data.TargetLang)
+			}
+			c.Data.SourceLang, c.Data.TargetLang = "", ""
 			sameYAML(t, path, c.YAML(), string(yml))
 			mc := meta.ModelConfig
 			got, err := c.Model.Resolve(Vocab{Src: mc.SrcVocab, Tgt: mc.TgtVocab, Pad: mc.Pad, EOS: mc.EOS})
