@@ -90,7 +90,7 @@
 //	                        lowercase, BPE and cleaning settings),
 //	                        source_dict and target_dict (dict.LANG.txt
 //	                        contents, fairseq format), bpe_codes (codes),
-//	                        spm_models (the SentencePiece .model files
+//	                        spm_models (the SentencePiece model files
 //	                        prepare.json names, base64, by file name)
 //	averaged_from           inputs of `nmt average` (averaged files only;
 //	                        they hold no optimiser state)

@@ -54,9 +54,10 @@ type DataFiles struct {
 	TargetDict string          `json:"target_dict"`
 	Codes      string          `json:"bpe_codes,omitempty"`
 	// SPM holds the SentencePiece models of a directory prepared with
-	// them: each .model file's bytes (base64 in the JSON) under its name
-	// in prepare.json's spm entry ("spm.model", or "spm.SRC.model" and
-	// "spm.TGT.model"). Checkpoints written before it was added have none;
-	// translation then reads the models from Dir.
+	// them: each model file's bytes (a .model or a tokenizer.json; base64
+	// in the JSON) under its name in prepare.json's spm entry ("spm.model",
+	// or "spm.SRC.model" and "spm.TGT.model"; "spm.json" and the like).
+	// Checkpoints written before it was added have none; translation then
+	// reads the models from Dir.
 	SPM map[string][]byte `json:"spm_models,omitempty"`
 }
