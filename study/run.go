@@ -131,7 +131,7 @@ func runOne(c Config, k *corpus, m Method, depth int, log io.Writer) (*Result, e
 	var nf *train.NonFinite
 	switch {
 	case errors.As(err, &nf):
-		r.Curve = append(r.Curve, Point{nf.Update, Num(nf.Loss), Num(math.NaN()), Num(nf.GNorm), Num(train.LR(tc, nf.Update-1))})
+		r.Curve = append(r.Curve, Point{nf.Update, Num(nf.Loss), Num(math.NaN()), Num(nf.GNorm), Num(train.LR(tc.Optim, nf.Update-1))})
 		r.Diverged, r.Reason = true, fmt.Sprintf("non-finite loss %v or gradient norm %v at update %d", nf.Loss, nf.GNorm, nf.Update)
 	case err != nil:
 		return nil, fmt.Errorf("%s, %d layers: %w", m.Name, depth, err)

@@ -71,7 +71,7 @@ func benchTrainer(b testing.TB, c Config, vocab int) *Trainer {
 			return err
 		}
 		t.model, t.params = m, Params(t.vs)
-		t.optim, err = newOptimizer(c, t.params)
+		t.optim, err = newOptimizer(c.Optim, t.params)
 		return err
 	})
 	if err != nil {

@@ -256,18 +256,18 @@ func ClearGrads(params []Param) {
 	tch.ClearGrads(xs)
 }
 
-func newOptimizer(c Config, params []Param) (Optimizer, error) {
-	switch c.Optim.Optimizer {
+func newOptimizer(o OptimConfig, params []Param) (Optimizer, error) {
+	switch o.Optimizer {
 	case "adam":
-		b1, b2, err := c.Optim.Betas()
+		b1, b2, err := o.Betas()
 		if err != nil {
 			return nil, err
 		}
-		return NewAdam(params, b1, b2, c.Optim.AdamEps, c.Optim.WeightDecay), nil
+		return NewAdam(params, b1, b2, o.AdamEps, o.WeightDecay), nil
 	case "sgd":
-		return NewSGD(params, c.Optim.Momentum, c.Optim.WeightDecay), nil
+		return NewSGD(params, o.Momentum, o.WeightDecay), nil
 	}
-	return nil, fmt.Errorf("optimizer: want adam or sgd, got %q", c.Optim.Optimizer)
+	return nil, fmt.Errorf("optimizer: want adam or sgd, got %q", o.Optimizer)
 }
 
 var _ = gotch.Float

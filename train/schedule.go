@@ -13,27 +13,27 @@ import "math"
 //
 // The schedule is a function of the update count alone, so its state in a
 // checkpoint is that count.
-func LR(c Config, numUpdates int) float64 {
+func LR(o OptimConfig, numUpdates int) float64 {
 	t := float64(numUpdates)
-	w := float64(c.Optim.WarmupUpdates)
-	switch c.Optim.LRScheduler {
+	w := float64(o.WarmupUpdates)
+	switch o.LRScheduler {
 	case "inverse_sqrt":
-		init := c.Optim.WarmupInitLR
+		init := o.WarmupInitLR
 		if init < 0 {
 			init = 0
 			if w == 0 {
-				init = c.Optim.LR
+				init = o.LR
 			}
 		}
-		if numUpdates < c.Optim.WarmupUpdates {
-			return init + t*(c.Optim.LR-init)/w
+		if numUpdates < o.WarmupUpdates {
+			return init + t*(o.LR-init)/w
 		}
 		if w == 0 {
-			return c.Optim.LR / math.Sqrt(math.Max(t, 1))
+			return o.LR / math.Sqrt(math.Max(t, 1))
 		}
-		return c.Optim.LR * math.Sqrt(w) / math.Sqrt(t)
+		return o.LR * math.Sqrt(w) / math.Sqrt(t)
 	case "inverse_sqrt_nowarmup":
-		return c.Optim.LR * math.Sqrt(w/(w+t))
+		return o.LR * math.Sqrt(w/(w+t))
 	}
-	return c.Optim.LR
+	return o.LR
 }

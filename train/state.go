@@ -92,7 +92,7 @@ func (t *Trainer) meta() Meta {
 		Format: FormatVersion, NMTVersion: t.opt.Version, Torch: tch.HeaderVersion(),
 		Config: t.cfg, ModelConfig: t.modelCfg,
 		Updates: t.updates, Epoch: t.it.State().Epoch, Iterator: t.it.State(),
-		LR: LR(t.cfg, t.updates), OptimStep: step, Optimizer: t.cfg.Optim.Optimizer,
+		LR: LR(t.cfg.Optim, t.updates), OptimStep: step, Optimizer: t.cfg.Optim.Optimizer,
 		Best: t.best, BestMetric: t.cfg.Valid.BestMetric, BadValids: t.badValids, Skipped: t.skipped,
 		WallSecond: t.wall, Data: t.files,
 	}

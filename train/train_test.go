@@ -389,7 +389,7 @@ func TestLR(t *testing.T) {
 		{"fixed", 123, 5e-4},
 	} {
 		c.Optim.LRScheduler = tc.sched
-		if got := LR(c, tc.u); math.Abs(got-tc.want) > 1e-12 {
+		if got := LR(c.Optim, tc.u); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("%s at %d: %v, want %v", tc.sched, tc.u, got, tc.want)
 		}
 	}

@@ -219,7 +219,7 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 		}
 		t.model, t.modelCfg = m, mc
 		t.params = Params(t.vs)
-		t.optim, err = newOptimizer(c, t.params)
+		t.optim, err = newOptimizer(c.Optim, t.params)
 		return err
 	})
 	if err != nil {
@@ -424,7 +424,7 @@ func (t *Trainer) validateAndSave(prog *progress, validate, save, epochEnd, inte
 // update runs forward and backward over batches and applies one update.
 func (t *Trainer) update(batches []data.Batch) (UpdateStats, error) {
 	c := t.cfg
-	us := UpdateStats{Update: t.updates + 1, Epoch: t.it.State().Epoch, LR: LR(c, t.updates)}
+	us := UpdateStats{Update: t.updates + 1, Epoch: t.it.State().Epoch, LR: LR(c.Optim, t.updates)}
 	var lossSum, nllSum float64
 	err := tch.Catch(func() error {
 		ManualSeed(c.Seed + int64(t.updates))
