@@ -129,13 +129,14 @@ func TestValidateSettings(t *testing.T) {
 
 // TestKeysCoverConfig: every field of Config is one key's, and no two keys
 // share a field, but for the fields of the embedded transformer.Config and
-// decode.Options that the model and the trainer set.
+// decode.Options that the model and the trainer set, and the code path
+// that tests choose (LogSoftmax).
 func TestKeysCoverConfig(t *testing.T) {
 	notKeys := map[string]bool{
 		"Model.Config.SrcVocab": true, "Model.Config.TgtVocab": true, "Model.Config.Pad": true, "Model.Config.EOS": true,
 		"Valid.EvalBLEU.Options.NBest": true, "Valid.EvalBLEU.Options.MaxPositions": true, "Valid.EvalBLEU.Options.MinLen": true,
 		"Valid.EvalBLEU.Options.UnkPen": true, "Valid.EvalBLEU.Options.NoRepeatNgram": true, "Valid.EvalBLEU.Options.Exhaustive": true,
-		"Valid.EvalBLEU.Options.Special": true,
+		"Valid.EvalBLEU.Options.Special": true, "Valid.EvalBLEU.Options.LogSoftmax": true,
 	}
 	var c Config
 	byAddr := map[uintptr]string{}
