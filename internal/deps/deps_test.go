@@ -1,7 +1,3 @@
-// Package deps checks the project's layering as data, in the manner of
-// Go's own src/go/build/deps_test.go: each package may import only the
-// project packages listed for it (layers below it), and the pure-Go layers
-// never depend on gotch or cgo.
 package deps
 
 import (
@@ -10,8 +6,6 @@ import (
 	"strings"
 	"testing"
 )
-
-const module = "github.com/fixup-nmt/nmt/"
 
 // allowed maps a package (or a prefix ending in "/...") to the project
 // packages it may import, directly or not. Bottom to top.
@@ -38,9 +32,6 @@ var allowed = map[string][]string{
 	"cmd/nmt-torch":       {"*"},
 	"internal/...":        {"*"},
 }
-
-// pureGo lists the layers that must never link libtorch.
-var pureGo = []string{"internal/atomicfile", "internal/cmdinfo", "text", "bpe", "spm", "eval/bleu", "data", "data/...", "cmd/nmt"}
 
 type pkg struct {
 	ImportPath string
@@ -78,21 +69,9 @@ func rule(rel string) ([]string, bool) {
 	return nil, false
 }
 
-func matches(list []string, rel string) bool {
-	for _, a := range list {
-		if a == "*" || a == rel {
-			return true
-		}
-		if base, ok := strings.CutSuffix(a, "/..."); ok && strings.HasPrefix(rel, base+"/") {
-			return true
-		}
-	}
-	return false
-}
-
 func TestLayers(t *testing.T) {
 	for _, p := range list(t) {
-		rel := strings.TrimPrefix(p.ImportPath, module)
+		rel := strings.TrimPrefix(p.ImportPath, Module)
 		if strings.HasSuffix(rel, "_test") || strings.HasPrefix(rel, "runs/") {
 			continue
 		}
@@ -102,11 +81,11 @@ func TestLayers(t *testing.T) {
 			continue
 		}
 		for _, d := range p.Deps {
-			if !strings.HasPrefix(d, module) {
+			if !strings.HasPrefix(d, Module) {
 				continue
 			}
-			drel := strings.TrimPrefix(d, module)
-			if drel == rel || matches(ok, drel) {
+			drel := strings.TrimPrefix(d, Module)
+			if drel == rel || Matches(ok, drel) {
 				continue
 			}
 			t.Errorf("%s imports %s, which is not a layer below it", rel, drel)
@@ -116,15 +95,15 @@ func TestLayers(t *testing.T) {
 
 func TestPureGoLayersNeverLinkTorch(t *testing.T) {
 	for _, p := range list(t) {
-		rel := strings.TrimPrefix(p.ImportPath, module)
-		if !matches(pureGo, rel) {
+		rel := strings.TrimPrefix(p.ImportPath, Module)
+		if !Matches(PureGo, rel) {
 			continue
 		}
 		if len(p.CgoFiles) > 0 {
 			t.Errorf("%s has cgo files %v; it must build with CGO_ENABLED=0", rel, p.CgoFiles)
 		}
 		for _, d := range p.Deps {
-			if strings.HasPrefix(d, "github.com/sugarme/gotch") || d == module+"tch" || d == module+"kernel" {
+			if strings.HasPrefix(d, "github.com/sugarme/gotch") || d == Module+"tch" || d == Module+"kernel" {
 				t.Errorf("%s depends on %s: the pure-Go layers must never load libtorch", rel, d)
 			}
 		}
