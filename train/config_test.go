@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -163,4 +164,22 @@ func TestKeysCoverConfig(t *testing.T) {
 		}
 	}
 	walk(reflect.ValueOf(&c).Elem(), "")
+}
+
+// TestKeysHelpNamesCheckpointExt: a key's help that names a checkpoint
+// file names it with the extension the trainer writes (Ext).
+func TestKeysHelpNamesCheckpointExt(t *testing.T) {
+	file := regexp.MustCompile(`checkpoint\w*\.\w+`)
+	n := 0
+	for _, k := range keys {
+		for _, f := range file.FindAllString(k.help, -1) {
+			n++
+			if !strings.HasSuffix(f, Ext) {
+				t.Errorf("key %s: help names %s, want the %s extension", k.name, f, Ext)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no key's help names a checkpoint file")
+	}
 }
