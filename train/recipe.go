@@ -14,11 +14,8 @@ var recipes = map[string]func(c *Config){
 	// The same with post-LayerNorm and default init: fairseq's IWSLT'14
 	// example.
 	"iwslt14-layernorm": func(c *Config) {
-		m, o := &c.Model, &c.Optim
-		m.Arch, m.Norm, m.Init = "iwslt", "post", "default"
-		o.Optimizer, o.AdamBetas, o.LR = "adam", "0.9,0.98", 5e-4
-		o.LRScheduler, o.WarmupUpdates, o.WarmupInitLR = "inverse_sqrt", 4000, 1e-7
-		o.LabelSmoothing, m.Dropout, o.WeightDecay, c.Data.MaxTokens = 0.1, 0.3, 1e-4, 4096
+		iwslt14(c)
+		c.Model.Norm, c.Model.Init, c.Model.Dropout, c.Data.MaxTokens = "post", "default", 0.3, 4096
 	},
 	// T-Fixup style: no warmup, lr_t = lr*sqrt(4000/(4000+t)).
 	"iwslt14-tfixup": func(c *Config) {
@@ -40,11 +37,19 @@ var recipes = map[string]func(c *Config){
 // iwslt14Fixup: Fixup on IWSLT'14 de-en (Zhang et al. 2019, fairseq's
 // transformer_iwslt_de_en without LayerNorm).
 func iwslt14Fixup(c *Config) {
-	m, o := &c.Model, &c.Optim
-	m.Arch, m.Norm, m.Init = "iwslt", "none", "fixup"
+	iwslt14(c)
+	c.Model.Norm, c.Model.Init, c.Model.Dropout, c.Data.MaxTokens = "none", "fixup", 0.5, 4000
+}
+
+// iwslt14 sets what the IWSLT'14 recipes share: fairseq's
+// transformer_iwslt_de_en with Adam, inverse-sqrt warmup, label smoothing
+// and weight decay.
+func iwslt14(c *Config) {
+	o := &c.Optim
+	c.Model.Arch = "iwslt"
 	o.Optimizer, o.AdamBetas, o.LR = "adam", "0.9,0.98", 5e-4
 	o.LRScheduler, o.WarmupUpdates, o.WarmupInitLR = "inverse_sqrt", 4000, 1e-7
-	o.LabelSmoothing, m.Dropout, o.WeightDecay, c.Data.MaxTokens = 0.1, 0.5, 1e-4, 4000
+	o.LabelSmoothing, o.WeightDecay = 0.1, 1e-4
 }
 
 // Recipes lists the recipe names.
