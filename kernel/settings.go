@@ -38,12 +38,15 @@ type Settings struct {
 	// PoolSpinUS is how long an idle worker of the pool spins, yielding
 	// the core, before it sleeps, in microseconds (NMT_POOL_SPIN_US).
 	PoolSpinUS int
+	// BF16 is the engine of bf16 products on the CPU (NMT_BF16): auto,
+	// onednn, emulate, autocast or none (ConfigureBF16).
+	BF16 string
 }
 
 // DefaultSettings are the settings of an environment that sets none of
 // Vars.
 func DefaultSettings() Settings {
-	return Settings{GEMM: "auto", TuneMalloc: true, CPUCache: true, CPUCacheMB: -1, PoolSpinUS: 100}
+	return Settings{GEMM: "auto", TuneMalloc: true, CPUCache: true, CPUCacheMB: -1, PoolSpinUS: 100, BF16: "auto"}
 }
 
 // maxSpinUS bounds PoolSpinUS: a second of spinning per idle worker is a
@@ -136,6 +139,16 @@ var Vars = []Var{
 			return nil
 		},
 		func(s Settings) string { return strconv.Itoa(s.PoolSpinUS) }},
+	{"NMT_BF16", "auto", "engine of bf16 products on the CPU (--precision bf16): auto (oneDNN's on CPUs with AVX512-BF16, else none), onednn, emulate (bf16's rounding, float32 products: numerics on any CPU), autocast (libtorch's) or none",
+		func(s *Settings, v string) error {
+			switch e := strings.ToLower(strings.TrimSpace(v)); e {
+			case "auto", BF16OneDNN, BF16Emulate, BF16Autocast, BF16None:
+				s.BF16 = e
+				return nil
+			}
+			return errors.New("want auto, onednn, emulate, autocast or none")
+		},
+		func(s Settings) string { return s.BF16 }},
 }
 
 // FromEnv returns DefaultSettings changed by the variables of Vars that
@@ -191,6 +204,11 @@ func (s Settings) Validate() error {
 	if s.PoolSpinUS < 0 || s.PoolSpinUS > maxSpinUS {
 		bad("PoolSpinUS", "NMT_POOL_SPIN_US", fmt.Sprintf("0 to %d", maxSpinUS), s.PoolSpinUS)
 	}
+	switch s.BF16 {
+	case "", "auto", BF16OneDNN, BF16Emulate, BF16Autocast, BF16None:
+	default:
+		bad("BF16", "NMT_BF16", "auto, onednn, emulate, autocast or none", fmt.Sprintf("%q", s.BF16))
+	}
 	return errors.Join(errs...)
 }
 
@@ -216,8 +234,8 @@ func (s Settings) cacheBytes() int64 {
 }
 
 // Apply sets s on the process: the threads of libtorch and of the pool,
-// glibc malloc's tuning and the CPU cache, the linear layers' engine and
-// the pool's spin. The cache, once installed, stays for the life of the
+// glibc malloc's tuning and the CPU cache, the linear layers' engine, the
+// pool's spin and the engine of bf16 products. The cache, once installed, stays for the life of the
 // process (tensors made through it may still be alive).
 func Apply(s Settings) error {
 	if err := s.Validate(); err != nil {
@@ -234,7 +252,8 @@ func Apply(s Settings) error {
 		return err
 	}
 	setPoolSpin(s.PoolSpinUS)
-	return nil
+	_, err := ConfigureBF16(s.BF16)
+	return err
 }
 
 // Start applies the environment's settings (Env, then Apply): what a
@@ -249,10 +268,11 @@ func Start() error {
 
 func init() {
 	// Every process that links the kernels, tests and libraries too, runs
-	// its linear layers on the engine and its pool with the spin the
-	// environment says, as commands do; the rest waits for Start. Start
+	// its linear layers on the engine, its pool with the spin and its bf16
+	// products on the engine the environment says, as commands do; the rest waits for Start. Start
 	// reports a variable that does not parse (it keeps its default here).
 	s, _ := Env()
 	_, _ = ConfigureGEMM(s.GEMM)
 	setPoolSpin(s.PoolSpinUS)
+	_, _ = ConfigureBF16(s.BF16)
 }

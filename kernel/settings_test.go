@@ -20,13 +20,15 @@ var envTests = []struct {
 	{name: "empty is unset", env: map[string]string{"NMT_THREADS": "", "NMT_GEMM": ""}, want: func(*kernel.Settings) {}},
 	{name: "every variable", env: map[string]string{
 		"NMT_THREADS": "3", "NMT_GEMM": " LibTorch ", "NMT_MALLOC": "default",
-		"NMT_CPU_CACHE": "0", "NMT_CPU_CACHE_MB": "512", "NMT_POOL_SPIN_US": "0",
+		"NMT_CPU_CACHE": "0", "NMT_CPU_CACHE_MB": "512", "NMT_POOL_SPIN_US": "0", "NMT_BF16": "Emulate",
 	}, want: func(s *kernel.Settings) {
 		s.Threads, s.GEMM, s.TuneMalloc, s.CPUCache, s.CPUCacheMB, s.PoolSpinUS = 3, "libtorch", false, false, 512, 0
+		s.BF16 = "emulate"
 	}},
 	{name: "the defaults spelled out", env: map[string]string{
-		"NMT_GEMM": "auto", "NMT_MALLOC": "tuned", "NMT_CPU_CACHE": "1", "NMT_POOL_SPIN_US": "100",
+		"NMT_GEMM": "auto", "NMT_MALLOC": "tuned", "NMT_CPU_CACHE": "1", "NMT_POOL_SPIN_US": "100", "NMT_BF16": "auto",
 	}, want: func(*kernel.Settings) {}},
+	{name: "unknown bf16 engine", env: map[string]string{"NMT_BF16": "fp8"}, want: func(*kernel.Settings) {}, err: `NMT_BF16="fp8": want auto, onednn, emulate, autocast or none`},
 	{name: "threads 0", env: map[string]string{"NMT_THREADS": "0"}, want: func(*kernel.Settings) {}, err: `NMT_THREADS="0": want a number of threads >= 1`},
 	{name: "threads not a number", env: map[string]string{"NMT_THREADS": "two"}, want: func(*kernel.Settings) {}, err: `NMT_THREADS="two"`},
 	{name: "unknown engine", env: map[string]string{"NMT_GEMM": "mkl"}, want: func(*kernel.Settings) {}, err: `NMT_GEMM="mkl": want auto, libtorch or onednn`},
@@ -84,6 +86,7 @@ func TestValidate(t *testing.T) {
 		{func(s *kernel.Settings) { s.GEMM = "blas" }, `kernel: GEMM "blas" (NMT_GEMM): want auto, libtorch or onednn`},
 		{func(s *kernel.Settings) { s.CPUCacheMB = -2 }, "kernel: CPUCacheMB -2 (NMT_CPU_CACHE_MB)"},
 		{func(s *kernel.Settings) { s.PoolSpinUS = -1 }, "kernel: PoolSpinUS -1 (NMT_POOL_SPIN_US): want 0 to 1000000"},
+		{func(s *kernel.Settings) { s.BF16 = "fp16" }, `kernel: BF16 "fp16" (NMT_BF16): want auto, onednn, emulate, autocast or none`},
 	} {
 		s := kernel.DefaultSettings()
 		tc.set(&s)
