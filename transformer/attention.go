@@ -103,19 +103,15 @@ func (a *Attention) crossAttn(x, kv, mask *ts.Tensor, train bool) *ts.Tensor {
 // attend: q [B*H, T, dh], k, v [B*H, S, dh] -> out-projected [B, T, D].
 func (a *Attention) attend(q, k, v, mask *ts.Tensor, b, t int64, train bool) *ts.Tensor {
 	kt := k.MustTranspose(1, 2, true)
-	var scores *ts.Tensor
-	if mask != nil {
-		scores = mask.MustBaddbmm(q, kt, ts.FloatScalar(1), ts.FloatScalar(a.scale), false)
-	} else {
-		scores = q.MustMatmul(kt, false).MustMulScalar(ts.FloatScalar(a.scale), true)
-	}
+	scores := tch.MustBaddbmm(mask, q, kt, a.scale) // products in bf16 inside tch.WithBF16
 	probs := scores.MustSoftmax(-1, gotch.Float, true)
 	probs = dropout(probs, a.dropout, train)
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
-	ctx := probs.MustMatmul(v, true). // [B*H, T, dh]
-						MustView([]int64{b, h, t, dh}, true).
-						MustTranspose(1, 2, true).
-						MustReshape([]int64{b, t, int64(a.Dim)}, true)
+	ctx := tch.MustMatmul(probs, v) // [B*H, T, dh]
+	probs.MustDrop()
+	ctx = ctx.MustView([]int64{b, h, t, dh}, true).
+		MustTranspose(1, 2, true).
+		MustReshape([]int64{b, t, int64(a.Dim)}, true)
 	return scaledLinear(ctx, a.OutProj, a.OutBias, a.outScale, a.packOut, train)
 }
 
