@@ -98,13 +98,30 @@ func startBench(b *testing.B) {
 	}
 }
 
-// benchTrain times whole updates (forward, label-smoothed loss, backward,
-// gradient norm, Adam, lr) on the reference's shapes and reports non-pad
-// target tokens per second of the median update, as the reference does.
+// benchTrain runs benchTrainPrecision in float32 and in bf16 (skipped
+// where the CPU has no bf16 products: tch.CheckBF16).
 func benchTrain(b *testing.B, arch string, layers, dim, ffn, heads, vocab, batchTokens int, norm, init string) {
+	for _, prec := range []string{"float32", "bf16"} {
+		b.Run(prec, func(b *testing.B) {
+			if prec == "bf16" {
+				if err := tch.CheckBF16(gotch.CPU); err != nil {
+					b.Skip(err)
+				}
+			}
+			benchTrainPrecision(b, arch, layers, dim, ffn, heads, vocab, batchTokens, norm, init, prec)
+		})
+	}
+}
+
+// benchTrainPrecision times whole updates (forward, label-smoothed loss,
+// backward, gradient norm, Adam, lr) in precision prec on the reference's
+// shapes and reports non-pad target tokens per second of the median
+// update, as the reference does.
+func benchTrainPrecision(b *testing.B, arch string, layers, dim, ffn, heads, vocab, batchTokens int, norm, init, prec string) {
 	tch.LockThread()
 	startBench(b)
 	c := DefaultConfig()
+	c.Machine.Precision = prec
 	c.Model.Arch, c.Model.EncoderLayers, c.Model.DecoderLayers, c.Model.Dim, c.Model.FFNDim, c.Model.Heads = arch, layers, layers, dim, ffn, heads
 	c.Model.Norm, c.Model.Init, c.Model.Dropout, c.Optim.LabelSmoothing = norm, init, 0.3, 0.1
 	c.Model.MaxPositions = 1024
@@ -138,8 +155,8 @@ func benchTrain(b *testing.B, arch string, layers, dim, ffn, heads, vocab, batch
 	tps := float64(ntok) / float64(b.N) / med.Seconds()
 	b.ReportMetric(tps, "tok/s")
 	b.ReportMetric(float64(med.Milliseconds()), "median_ms")
-	b.Logf("%s %d+%d d%d norm %s init %s: %d steps, median %.1f ms, %.1f tokens/step, %.0f tok/s (threads %d)",
-		arch, layers, layers, dim, norm, init, b.N, float64(med.Microseconds())/1000, float64(ntok)/float64(b.N), tps, tch.Threads())
+	b.Logf("%s %d+%d d%d norm %s init %s %s: %d steps, median %.1f ms, %.1f tokens/step, %.0f tok/s (threads %d)",
+		arch, layers, layers, dim, norm, init, prec, b.N, float64(med.Microseconds())/1000, float64(ntok)/float64(b.N), tps, tch.Threads())
 }
 
 func BenchmarkTrainSmallPost(b *testing.B) {

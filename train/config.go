@@ -371,17 +371,23 @@ func (l LogConfig) Validate() error {
 
 // MachineConfig is where and how the computation runs.
 type MachineConfig struct {
-	Threads int    // threads (0: NMT_THREADS or all cores)
-	Device  string // device: auto, cpu, cuda or cuda:N
+	Threads   int    // threads (0: NMT_THREADS or all cores)
+	Device    string // device: auto, cpu, cuda or cuda:N
+	Precision string // precision: float32 or bf16 (products in bf16, float32 accumulation)
 }
 
 // DefaultMachineConfig lets the device be chosen.
-func DefaultMachineConfig() MachineConfig { return MachineConfig{Device: "auto"} }
+func DefaultMachineConfig() MachineConfig {
+	return MachineConfig{Device: "auto", Precision: "float32"}
+}
 
 // Validate checks the machine keys.
 func (m MachineConfig) Validate() error {
-	if m.Threads < 0 {
+	switch {
+	case m.Threads < 0:
 		return bad("threads", "0 (default) or more", m.Threads)
+	case !oneOf(m.Precision, "float32", "bf16"):
+		return bad("precision", "float32 or bf16", strconv.Quote(m.Precision))
 	}
 	return nil
 }

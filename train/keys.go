@@ -88,6 +88,7 @@ var keys = []key{
 	{"eval-bleu-print-samples", "eval-bleu: log the hypothesis and reference of the first sentence of every valid batch", "EvalBLEUPrintSamples", func(c *Config) any { return &c.Valid.EvalBLEU.PrintSamples }},
 	{"threads", "CPU threads for libtorch (0: NMT_THREADS or all cores)", "Threads", func(c *Config) any { return &c.Machine.Threads }},
 	{"device", "auto, cpu, cuda or cuda:N", "Device", func(c *Config) any { return &c.Machine.Device }},
+	{"precision", "float32, or bf16: products in bf16 with float32 accumulation, weights, optimizer state, loss and checkpoints in float32 (CPU: AVX512-BF16; CUDA: autocast)", "Precision", func(c *Config) any { return &c.Machine.Precision }},
 }
 
 // Field describes one key of Config.

@@ -146,11 +146,22 @@ func (t *Trainer) restore(path string, hdr *Header, blobs []Blob) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	m := hdr.Meta
+	if was := orFloat32(m.Config.Machine.Precision); was != t.cfg.Machine.Precision {
+		fmt.Fprintf(t.log, "precision changed from %s to %s: the float32 weights and optimizer state carry over\n", was, t.cfg.Machine.Precision)
+	}
 	t.updates, t.best, t.badValids, t.skipped, t.wall = m.Updates, m.Best, m.BadValids, m.Skipped, m.WallSecond
 	if m.BestMetric != t.cfg.Valid.BestMetric {
 		t.best, t.badValids = nil, 0
 	}
 	return nil
+}
+
+// orFloat32 is a checkpoint's precision: float32 where it predates the key.
+func orFloat32(p string) string {
+	if p == "" {
+		return "float32"
+	}
+	return p
 }
 
 // save writes checkpoint_last and, as asked, checkpointE,

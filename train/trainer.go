@@ -16,6 +16,7 @@ import (
 
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/dist"
+	"github.com/fixup-nmt/nmt/eval/bleu"
 	"github.com/fixup-nmt/nmt/internal/atomicfile"
 	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
@@ -187,6 +188,11 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 		return nil, fmt.Errorf("device: %w", err)
 	}
 	t.dev = dev
+	if c.Machine.Precision == "bf16" {
+		if err := tch.CheckBF16(dev); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.MkdirAll(c.Checkpoint.SaveDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -513,7 +519,9 @@ func (t *Trainer) loss(b data.Batch) (loss, nll *ts.Tensor) {
 	src, prev, tgt := t.tensors(b)
 	rm, ok := t.model.(rowsModel)
 	if !ok {
-		return LabelSmoothedCE(t.model.Forward(src, prev), tgt, t.cfg.Optim.LabelSmoothing, pad)
+		var logits *ts.Tensor
+		t.inPrecision(func() { logits = t.model.Forward(src, prev) })
+		return LabelSmoothedCE(logits, tgt, t.cfg.Optim.LabelSmoothing, pad)
 	}
 	rows := make([]int64, 0, len(b.Target))
 	keep := make([]int64, 0, len(b.Target))
@@ -522,8 +530,21 @@ func (t *Trainer) loss(b data.Batch) (loss, nll *ts.Tensor) {
 			rows, keep = append(rows, int64(i)), append(keep, y)
 		}
 	}
-	logits := rm.ForwardRows(src, prev, t.tensor(rows, len(rows)))
+	var logits *ts.Tensor
+	t.inPrecision(func() { logits = rm.ForwardRows(src, prev, t.tensor(rows, len(rows))) })
 	return LabelSmoothedCE(logits, t.tensor(keep, len(keep)), t.cfg.Optim.LabelSmoothing, pad)
+}
+
+// inPrecision runs f, a forward pass or a search, in the run's precision:
+// with precision bf16 the model's products run in bf16 (tch.WithBF16); the
+// loss, the backward's float32 parts, the gradient norm and the update
+// stay float32.
+func (t *Trainer) inPrecision(f func()) {
+	if t.cfg.Machine.Precision == "bf16" {
+		tch.WithBF16(t.dev, f)
+		return
+	}
+	f()
 }
 
 // ValidStats are validation results: loss and nll in bits per token,
@@ -584,7 +605,9 @@ func (t *Trainer) validate() (ValidStats, []string, error) {
 		return vs, nil, nil
 	}
 	t.model.SetTraining(false)
-	sc, hyps, err := t.bleu.score(t)
+	var sc bleu.Score
+	var hyps []string
+	t.inPrecision(func() { sc, hyps, err = t.bleu.score(t) })
 	t.model.SetTraining(true)
 	if err != nil {
 		return vs, nil, fmt.Errorf("validation after update %d: %w", t.updates, err)
