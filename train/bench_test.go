@@ -99,12 +99,12 @@ func startBench(b *testing.B) {
 }
 
 // benchTrain runs benchTrainPrecision in float32 and in bf16 (skipped
-// where the CPU has no bf16 products: tch.CheckBF16).
+// where the CPU has no bf16 products: kernel.CheckBF16).
 func benchTrain(b *testing.B, arch string, layers, dim, ffn, heads, vocab, batchTokens int, norm, init string) {
 	for _, prec := range []string{"float32", "bf16"} {
 		b.Run(prec, func(b *testing.B) {
 			if prec == "bf16" {
-				if err := tch.CheckBF16(gotch.CPU); err != nil {
+				if err := kernel.CheckBF16(gotch.CPU); err != nil {
 					b.Skip(err)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sugarme/gotch"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -18,11 +19,11 @@ import (
 // test.
 func bf16Config(t *testing.T) Config {
 	t.Helper()
-	if e, _ := tch.BF16Engine(); e == tch.BF16None {
-		if _, err := tch.ConfigureBF16(tch.BF16Emulate); err != nil {
+	if e, _ := kernel.BF16Engine(); e == kernel.BF16None {
+		if _, err := kernel.ConfigureBF16(kernel.BF16Emulate); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { tch.ConfigureBF16(os.Getenv("NMT_BF16")) })
+		t.Cleanup(restoreBF16)
 	}
 	c := realConfig(t)
 	c.Model.Dim, c.Model.Heads = 64, 2 // head size 32: the CPU attention kernels in eval-bleu's search
@@ -242,11 +243,17 @@ func TestPrecisionErrors(t *testing.T) {
 			t.Errorf("precision %q: %v", p, err)
 		}
 	}
-	defer tch.ConfigureBF16(os.Getenv("NMT_BF16"))
-	tch.ConfigureBF16(tch.BF16None)
+	defer restoreBF16()
+	kernel.ConfigureBF16(kernel.BF16None)
 	c.Machine.Precision = "bf16"
 	_, err := New(c, Options{Build: BuildTransformer, Log: testLog{t}})
 	if err == nil || !strings.Contains(err.Error(), "precision bf16") {
 		t.Fatalf("bf16 without an engine: %v", err)
 	}
+}
+
+// restoreBF16 sets the bf16 engine of the process's settings again.
+func restoreBF16() {
+	s, _ := kernel.Env()
+	kernel.ConfigureBF16(s.BF16)
 }

@@ -189,7 +189,7 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 	}
 	t.dev = dev
 	if c.Machine.Precision == "bf16" {
-		if err := tch.CheckBF16(dev); err != nil {
+		if err := kernel.CheckBF16(dev); err != nil {
 			return nil, err
 		}
 	}
@@ -536,12 +536,12 @@ func (t *Trainer) loss(b data.Batch) (loss, nll *ts.Tensor) {
 }
 
 // inPrecision runs f, a forward pass or a search, in the run's precision:
-// with precision bf16 the model's products run in bf16 (tch.WithBF16); the
+// with precision bf16 the model's products run in bf16 (kernel.WithBF16); the
 // loss, the backward's float32 parts, the gradient norm and the update
 // stay float32.
 func (t *Trainer) inPrecision(f func()) {
 	if t.cfg.Machine.Precision == "bf16" {
-		tch.WithBF16(t.dev, f)
+		kernel.WithBF16(t.dev, f)
 		return
 	}
 	f()

@@ -103,11 +103,11 @@ func (a *Attention) crossAttn(x, kv, mask *ts.Tensor, train bool) *ts.Tensor {
 // attend: q [B*H, T, dh], k, v [B*H, S, dh] -> out-projected [B, T, D].
 func (a *Attention) attend(q, k, v, mask *ts.Tensor, b, t int64, train bool) *ts.Tensor {
 	kt := k.MustTranspose(1, 2, true)
-	scores := tch.MustBaddbmm(mask, q, kt, a.scale) // products in bf16 inside tch.WithBF16
+	scores := kernel.MustBaddbmm(mask, q, kt, a.scale) // products in bf16 inside kernel.WithBF16
 	probs := scores.MustSoftmax(-1, gotch.Float, true)
 	probs = dropout(probs, a.dropout, train)
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
-	ctx := tch.MustMatmul(probs, v) // [B*H, T, dh]
+	ctx := kernel.MustMatmul(probs, v) // [B*H, T, dh]
 	probs.MustDrop()
 	ctx = ctx.MustView([]int64{b, h, t, dh}, true).
 		MustTranspose(1, 2, true).

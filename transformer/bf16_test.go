@@ -3,12 +3,12 @@ package transformer_test
 import (
 	"fmt"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
+	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
 
@@ -16,8 +16,8 @@ import (
 // process's setting after) or skips where it cannot run here.
 func withBF16Engine(t *testing.T, engine string, f func()) {
 	t.Helper()
-	defer tch.ConfigureBF16(os.Getenv("NMT_BF16"))
-	if _, err := tch.ConfigureBF16(engine); err != nil {
+	defer restoreBF16()
+	if _, err := kernel.ConfigureBF16(engine); err != nil {
 		t.Skip(err)
 	}
 	f()
@@ -41,7 +41,7 @@ func relDiff(a, b []float64) float64 {
 // autocast, the mechanism CUDA uses: the model's code takes its mixed
 // dtypes.
 func TestBF16ModelMatchesFloat32(t *testing.T) {
-	for _, engine := range []string{tch.BF16Emulate, tch.BF16OneDNN, tch.BF16Autocast} {
+	for _, engine := range []string{kernel.BF16Emulate, kernel.BF16OneDNN, kernel.BF16Autocast} {
 		for _, c := range []struct{ norm, init string }{{"post", "default"}, {"none", "fixup"}} {
 			t.Run(fmt.Sprintf("%s/%s/%s", engine, c.norm, c.init), func(t *testing.T) {
 				withBF16Engine(t, engine, func() {
@@ -61,7 +61,7 @@ func TestBF16ModelMatchesFloat32(t *testing.T) {
 						defer s.Close()
 						var out *ts.Tensor
 						if bf16 {
-							tch.WithBF16(gotch.CPU, func() { out = m.Forward(src, prev) })
+							kernel.WithBF16(gotch.CPU, func() { out = m.Forward(src, prev) })
 						} else {
 							out = m.Forward(src, prev)
 						}
@@ -99,7 +99,7 @@ func TestBF16ModelMatchesFloat32(t *testing.T) {
 // log-probabilities within bf16's error, and float32's steps too.
 func TestBF16IncrementalDecoding(t *testing.T) {
 	tch.LockThread()
-	withBF16Engine(t, tch.BF16Emulate, func() {
+	withBF16Engine(t, kernel.BF16Emulate, func() {
 		outer := ts.NewScope()
 		defer outer.Close()
 		cfg := tiny("none", "fixup")
@@ -125,7 +125,7 @@ func TestBF16IncrementalDecoding(t *testing.T) {
 				}
 			}
 			if bf16 {
-				tch.WithBF16(gotch.CPU, run)
+				kernel.WithBF16(gotch.CPU, run)
 			} else {
 				run()
 			}
@@ -148,4 +148,10 @@ func TestBF16IncrementalDecoding(t *testing.T) {
 			t.Errorf("bf16 steps against float32 steps: relative difference %.2e, want bf16's (1e-6 to 1e-2)", d)
 		}
 	})
+}
+
+// restoreBF16 sets the bf16 engine of the process's settings again.
+func restoreBF16() {
+	s, _ := kernel.Env()
+	kernel.ConfigureBF16(s.BF16)
 }

@@ -33,6 +33,9 @@
 //	res, err := m.Translate(ctx, []string{"Ein Haus.", "Zwei Häuser."}, o)
 //	// res[i].Hyps[k].Text, .Score; res[i].Source.Err for an invalid line
 //
+// LoadWith's LoadOptions.Precision chooses the arithmetic: float32, or
+// bf16 (the products in bf16 with float32 accumulation; kernel.WithBF16).
+//
 // Translations of a sentence do not depend on the other sentences of its
 // batch (decode computes each maximum length from the sentence itself).
 //

@@ -47,6 +47,7 @@ type Model struct {
 	search   decode.Model
 	maxPos   int // the smallest MaxPositions of the ensemble
 	dev      gotch.Device
+	prec     Precision
 	settings prep.Settings
 	srcDict  *data.Dictionary
 	tgtDict  *data.Dictionary
@@ -68,13 +69,28 @@ type checkpoint struct {
 }
 
 // Load reads checkpoints written by training (format train.FormatVersion)
-// onto dev: one, or several for an ensemble whose probabilities are
-// averaged. The models of an ensemble must share dictionaries and BPE
-// codes; the first one's preprocessing settings are used.
+// onto dev, to decode in float32: one, or several for an ensemble whose
+// probabilities are averaged. The models of an ensemble must share
+// dictionaries and BPE codes; the first one's preprocessing settings are
+// used. It is LoadWith(paths, LoadOptions{Device: dev}).
 func Load(paths []string, dev gotch.Device) (*Model, error) {
+	return LoadWith(paths, LoadOptions{Device: dev})
+}
+
+// LoadWith is Load onto o.Device, to decode in o.Precision; checkpoints
+// of either training precision load in either. A precision the device
+// cannot decode in is an error naming what is missing.
+func LoadWith(paths []string, o LoadOptions) (*Model, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("translate: no checkpoint given")
 	}
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	if o.Precision == "" {
+		o.Precision = Float32
+	}
+	dev := o.Device
 	var cks []*checkpoint
 	err := withTorch(func() error {
 		for _, p := range paths {
@@ -101,7 +117,7 @@ func Load(paths []string, dev gotch.Device) (*Model, error) {
 		}
 	}
 	a := cks[0]
-	m := &Model{paths: paths, meta: a.meta, search: ens, maxPos: maxPos, dev: dev,
+	m := &Model{paths: paths, meta: a.meta, search: ens, maxPos: maxPos, dev: dev, prec: o.Precision,
 		settings: a.settings, srcDict: a.srcDict, tgtDict: a.tgtDict}
 	if len(ens) == 1 {
 		m.search = ens[0]
@@ -130,6 +146,9 @@ func (m *Model) MaxPositions() int { return m.maxPos }
 
 // Device is where the model lives.
 func (m *Model) Device() gotch.Device { return m.dev }
+
+// Precision is the arithmetic the model decodes in.
+func (m *Model) Precision() Precision { return m.prec }
 
 // loadCheckpoint reads a train checkpoint (train.LoadModel: its header
 // and checksum are checked before anything is used) and the data it

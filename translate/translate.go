@@ -179,7 +179,7 @@ func (m *Model) search1(ctx context.Context, ids [][]int64, o Options) (res [][]
 	err = withTorch(func() error {
 		return tch.Catch(func() error {
 			var err error
-			res, err = decode.TranslateContext(ctx, m.search, ids, o.Options, o.Batching, m.dev)
+			m.inPrecision(func() { res, err = decode.TranslateContext(ctx, m.search, ids, o.Options, o.Batching, m.dev) })
 			return err
 		})
 	})

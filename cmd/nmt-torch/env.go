@@ -66,6 +66,8 @@ type envInfo struct {
 	BLASCore         string   `json:"blas_core"`
 	GEMM             string   `json:"gemm"`
 	GEMMWhy          string   `json:"gemm_why"`
+	BF16             string   `json:"bf16"`
+	BF16Why          string   `json:"bf16_why"`
 	Threads          int      `json:"threads"`
 	Settings         []envVar `json:"settings"`
 	CPUs             int      `json:"cpus"`
@@ -89,6 +91,7 @@ func collectEnv() envInfo {
 		OS:              runtime.GOOS + "/" + runtime.GOARCH + " " + osRelease(),
 	}
 	e.GEMM, e.GEMMWhy = kernel.GEMM()
+	e.BF16, e.BF16Why = kernel.BF16Engine()
 	s, _ := kernel.Env() // an error stops every command before this one
 	for _, v := range kernel.Vars {
 		e.Settings = append(e.Settings, envVar{v.Name, v.Value(s), v.Default, v.Doc})
@@ -138,6 +141,7 @@ func (e envInfo) print() {
 		p("BLAS kernels", e.BLASCore+" ("+how+")")
 	}
 	p("linear layers", e.GEMM+" ("+e.GEMMWhy+"; NMT_GEMM=auto|libtorch|onednn)")
+	p("bf16 products", e.BF16+" ("+e.BF16Why+"; NMT_BF16=auto|onednn|emulate|autocast|none)")
 	p("threads", fmt.Sprintf("%d libtorch intra-op threads, %d CPUs", e.Threads, e.CPUs))
 	p("OS", e.OS)
 	fmt.Println("runtime settings (kernel.Settings; docs/foundation.md):")

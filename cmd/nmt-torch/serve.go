@@ -58,6 +58,10 @@ func serveLoader(c *cli.Context) (func() ([]serve.Loaded, error), error) {
 		if _, err := serve.ReadModels(p); err != nil {
 			return nil, err
 		}
+		prec, err := translate.ParsePrecision(c.String("precision"))
+		if err != nil {
+			return nil, fmt.Errorf("--%w", err)
+		}
 		return func() ([]serve.Loaded, error) {
 			specs, err := serve.ReadModels(p)
 			if err != nil {
@@ -69,7 +73,7 @@ func serveLoader(c *cli.Context) (func() ([]serve.Loaded, error), error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s: model %q: %w", p, sp.Name, err)
 				}
-				m, err := translate.Load(sp.Checkpoints, dev)
+				m, err := translate.LoadWith(sp.Checkpoints, translate.LoadOptions{Device: dev, Precision: prec})
 				if err != nil {
 					return nil, fmt.Errorf("%s: model %q: %w", p, sp.Name, err)
 				}

@@ -49,10 +49,20 @@ func modelFlags(required bool) []cli.Flag {
 		&cli.IntFlag{Name: "no-repeat-ngram-size", Usage: "forbid repeating n-grams of this size (0: off)"},
 		&cli.BoolFlag{Name: "exhaustive-stop", Usage: "stop a sentence only when no unfinished hypothesis can beat the finished ones under the length penalty (fairseq stops at beam finished hypotheses)"},
 		&cli.StringFlag{Name: "device", Value: "auto", Usage: "auto, cpu, cuda or cuda:N"},
+		&cli.StringFlag{Name: "precision", Value: string(translate.Float32), Usage: precisionUsage()},
 		&cli.IntFlag{Name: "max-tokens", Value: 4096, Usage: "source tokens per batch, padding included (0: no bound)"},
 		&cli.IntFlag{Name: "batch-size", Usage: "sentences per batch (0: no bound)"},
 		&cli.IntFlag{Name: "threads", Usage: fmt.Sprintf("libtorch threads, 1..%d (0: NMT_THREADS or all cores)", maxThreads())},
 	}
+}
+
+// precisionUsage is --precision's help: translate.Precisions' names.
+func precisionUsage() string {
+	var names []string
+	for _, p := range translate.Precisions() {
+		names = append(names, string(p))
+	}
+	return strings.Join(names, ", ") + ": the arithmetic of the model's products (bf16: bf16 products with float32 accumulation; CPUs with AVX512-BF16, or CUDA)"
 }
 
 // maxThreads bounds --threads: libtorch's and nmt's parallel loops wait
@@ -86,7 +96,11 @@ func loadModel(c *cli.Context) (*translate.Model, translate.Options, error) {
 	if err != nil {
 		return nil, o, err
 	}
-	m, err := translate.Load(c.StringSlice("checkpoint"), dev)
+	prec, err := translate.ParsePrecision(c.String("precision"))
+	if err != nil {
+		return nil, o, fmt.Errorf("--%w", err)
+	}
+	m, err := translate.LoadWith(c.StringSlice("checkpoint"), translate.LoadOptions{Device: dev, Precision: prec})
 	if err != nil {
 		return nil, o, err
 	}
