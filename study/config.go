@@ -88,6 +88,9 @@ type Config struct {
 	// is small: one thread was 5 times faster than two on a 2-core machine
 	// that other jobs shared (oversubscribed threads spin).
 	Threads int
+
+	// Precision is the trainer's (float32 or bf16; train.Config.Precision).
+	Precision string
 }
 
 // DefaultConfig is the study as docs/depth-study.md describes it.
@@ -97,7 +100,7 @@ func DefaultConfig() Config {
 		Dim: 64, FFNDim: 128, Heads: 4,
 		Updates: 100, LR: 5e-4, Schedule: "recipe", Warmup: 25, TFixupW: 4000,
 		LabelSmoothing: 0.1, WeightDecay: 1e-4, MaxTokens: 512, Seed: 1,
-		TrainPairs: 10000, Merges: 1000, Threads: 1,
+		TrainPairs: 10000, Merges: 1000, Threads: 1, Precision: "float32",
 	}
 }
 
@@ -128,6 +131,9 @@ func (c Config) Validate() error {
 	}
 	if c.DivergeLoss < 0 || math.IsNaN(c.DivergeLoss) {
 		errs = append(errs, fmt.Errorf("study: diverge-loss %g: want 0 (automatic) or more", c.DivergeLoss))
+	}
+	if c.Precision != "float32" && c.Precision != "bf16" {
+		errs = append(errs, fmt.Errorf("study: precision %q: want float32 or bf16", c.Precision))
 	}
 	return errors.Join(errs...)
 }

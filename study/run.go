@@ -91,7 +91,7 @@ func trainConfig(c Config, m Method, depth int, saveDir string) train.Config {
 	tc.Optim.LabelSmoothing, tc.Optim.WeightDecay, tc.Data.MaxTokens = c.LabelSmoothing, c.WeightDecay, c.MaxTokens
 	tc.Optim.MaxUpdate, tc.Optim.MaxEpoch, tc.Seed = c.Updates, 0, c.Seed
 	tc.Log.Interval, tc.Log.NoProgressBar, tc.Checkpoint.NoEpochCheckpoints, tc.Checkpoint.Reset = max(1, c.Updates/10), true, true, true
-	tc.Machine.Threads, tc.Machine.Device = c.Threads, "cpu"
+	tc.Machine.Threads, tc.Machine.Device, tc.Machine.Precision = c.Threads, "cpu", c.Precision
 	return tc
 }
 

@@ -46,6 +46,7 @@ func studyCommand() *cli.Command {
 				&cli.IntFlag{Name: "train-pairs", Value: d.TrainPairs, Usage: "synth pairs in the corpus made when --data is not given"},
 				&cli.IntFlag{Name: "bpe-merges", Value: d.Merges, Usage: "BPE merges of that corpus"},
 				&cli.IntFlag{Name: "threads", Value: d.Threads, Usage: "libtorch threads (0: NMT_THREADS or all cores; the ops of a d 64 model are small, one thread is fastest on a shared machine)"},
+				&cli.StringFlag{Name: "precision", Value: d.Precision, Usage: "float32 or bf16 (nmt train --precision)"},
 				&cli.BoolFlag{Name: "summary", Usage: "train nothing: summarise the runs already in OUT"},
 			},
 			Action: func(c *cli.Context) error {
@@ -75,6 +76,7 @@ func studyConfig(c *cli.Context) (study.Config, error) {
 	cfg.LabelSmoothing, cfg.WeightDecay = c.Float64("label-smoothing"), c.Float64("weight-decay")
 	cfg.MaxTokens, cfg.Seed, cfg.DivergeLoss = c.Int("max-tokens"), c.Int64("seed"), c.Float64("diverge-loss")
 	cfg.TrainPairs, cfg.Merges, cfg.Threads = c.Int("train-pairs"), c.Int("bpe-merges"), c.Int("threads")
+	cfg.Precision = c.String("precision")
 	return cfg, cfg.Validate()
 }
 
