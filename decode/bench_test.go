@@ -20,7 +20,9 @@ import (
 // to 42 tokens + EOS (min-len = max-len = 42; the reference's random model
 // never emits EOS and stops at its max_len 42). Run with -benchtime=3x and
 // the threads and malloc environment of the reference
-// (scripts/bench-vs-reference.sh sets both).
+// (scripts/bench-vs-reference.sh sets both). The -bf16 sub-benchmarks
+// decode in bf16 (kernel.WithBF16; skipped where the CPU has no bf16
+// products).
 func BenchmarkDecode(b *testing.B) {
 	tch.LockThread()
 	if err := kernel.Start(); err != nil { // NMT_THREADS and the rest, as commands do
@@ -28,17 +30,27 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	for _, preset := range []string{"small", "iwslt"} {
 		var m *transformer.Model
-		for _, beam := range []int{1, 5} {
-			name := preset + "/greedy"
-			if beam > 1 {
-				name = preset + "/beam5"
-			}
-			b.Run(name, func(b *testing.B) {
-				if m == nil { // one model per preset, as the reference decodes with one
-					m = benchModel(b, preset)
+		for _, bf16 := range []bool{false, true} {
+			for _, beam := range []int{1, 5} {
+				name := preset + "/greedy"
+				if beam > 1 {
+					name = preset + "/beam5"
 				}
-				benchDecode(b, m, beam)
-			})
+				if bf16 {
+					name += "-bf16"
+				}
+				b.Run(name, func(b *testing.B) {
+					if bf16 {
+						if err := kernel.CheckBF16(gotch.CPU); err != nil {
+							b.Skip(err)
+						}
+					}
+					if m == nil { // one model per preset, as the reference decodes with one
+						m = benchModel(b, preset)
+					}
+					benchDecode(b, m, beam, bf16)
+				})
+			}
 		}
 	}
 }
@@ -61,8 +73,12 @@ func benchModel(b *testing.B, preset string) *transformer.Model {
 	return m
 }
 
-func benchDecode(b *testing.B, m *transformer.Model, beam int) {
+func benchDecode(b *testing.B, m *transformer.Model, beam int, bf16 bool) {
 	tch.LockThread()
+	precision := func(f func()) { f() }
+	if bf16 {
+		precision = func(f func()) { kernel.WithBF16(gotch.CPU, f) }
+	}
 	c := m.Config()
 	rng := rand.New(rand.NewSource(3))
 	src := make([][]int64, 100)
@@ -76,13 +92,16 @@ func benchDecode(b *testing.B, m *transformer.Model, beam int) {
 	o := decode.DefaultOptions()
 	o.Beam, o.MaxLenB, o.MinLen, o.MaxPositions = beam, 42, 42, c.MaxPositions
 	bt := decode.Batching{BatchSize: 128}
-	if _, err := decode.Translate(decode.FromTransformer(m), src[:8], o, bt, gotch.CPU); err != nil { // warm-up
+	var err error
+	precision(func() { _, err = decode.Translate(decode.FromTransformer(m), src[:8], o, bt, gotch.CPU) }) // warm-up (and packing)
+	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	toks := 0
 	for i := 0; i < b.N; i++ {
-		res, err := decode.Translate(decode.FromTransformer(m), src, o, bt, gotch.CPU)
+		var res [][]decode.Hypothesis
+		precision(func() { res, err = decode.Translate(decode.FromTransformer(m), src, o, bt, gotch.CPU) })
 		if err != nil {
 			b.Fatal(err)
 		}

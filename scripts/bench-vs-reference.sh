@@ -2,13 +2,19 @@
 # bench-vs-reference.sh: nmt's training and decoding speed against the
 # PyTorch reference (../shared/bench/transformer_ref.py) on the same
 # libtorch, run back to back in one session with the same shapes, thread
-# count and malloc/OpenMP environment. Prints one line per pair.
+# count and malloc/OpenMP environment, in float32 and in bf16 (nmt's
+# --precision bf16 against the reference under torch.autocast("cpu",
+# dtype=torch.bfloat16)). Prints one line per pair and precision; a bf16
+# line also gives bf16's speed over float32 on each side. nmt's bf16 lines
+# say why they were skipped on a CPU without bf16 products (nmt env,
+# "bf16 products"). PRECISIONS (default "float32 bf16") chooses.
 #
 # Usage: THREADS=2 bash scripts/bench-vs-reference.sh [small|iwslt|decode|decode-iwslt]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ref=${REF:-../shared/bench/transformer_ref.py}
 threads=${THREADS:-2}
+precisions=${PRECISIONS:-float32 bf16}
 export NMT_THREADS=$threads OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 export MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000
 py=/usr/bin/python3
@@ -16,36 +22,57 @@ small="--layers 3 --dim 256 --ffn 1024 --heads 4 --vocab 8000 --batch-tokens 204
 iwslt="--layers 6 --dim 512 --ffn 1024 --heads 4 --vocab 10000 --batch-tokens 4096 --src-len 32 --tgt-len 32"
 reftok() { sed -n 's/.*"tokens_per_s": \([0-9.]*\).*/\1/p' | tail -1; }
 gotok() { sed -n 's/.* \([0-9.]*\) tok\/s.*/\1/p' | tail -1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+skipped() { sed -n 's/^ *[a-z_0-9]*\.go:[0-9]*: \(precision bf16.*\)/\1/p' | head -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
+# nmtvalue NUMBER OUTPUT: the number, or "skipped (why)" from a skipped benchmark's OUTPUT.
+nmtvalue() {
+	if [ -n "$1" ]; then echo "$1"; else echo "skipped ($(echo "$2" | skipped))"; fi
+}
 train() { # preset steps gobench
 	local p=$1 steps=$2 bench=$3 args
 	[ "$p" = small ] && args=$small || args=$iwslt
 	for pair in "post layernorm default" "fixup none fixup"; do
 		set -- $pair
-		local goname=$bench${1^}
-		local g r
-		g=$(go test -count=1 -run '^$' -bench "^$goname\$" -benchtime "${steps}x" ./train 2>&1 | gotok)
-		if [ "$1" = post ]; then
-			r=$($py "$ref" --mode train $args --steps "$steps" --threads "$threads" --norm layernorm | reftok)
-		else
-			r=$($py "$ref" --mode train $args --steps "$steps" --threads "$threads" --init fixup --norm none | reftok)
-		fi
-		printf 'train %-6s %-6s threads %d: nmt %s tok/s, reference %s tok/s, ratio %s\n' "$p" "$1" "$threads" "$g" "$r" "$(ratio "$g" "$r")"
+		local goname=$bench${1^} out g r prec refargs
+		local -A gf rf
+		[ "$1" = post ] && refargs="--norm layernorm" || refargs="--init fixup --norm none"
+		for prec in $precisions; do
+			out=$(go test -count=1 -run '^$' -bench "^$goname\$/^$prec\$" -benchtime "${steps}x" -v ./train 2>&1)
+			g=$(echo "$out" | gotok)
+			r=$($py "$ref" --mode train $args --steps "$steps" --threads "$threads" $refargs --precision "$prec" | reftok)
+			gf[$prec]=$g rf[$prec]=$r
+			if [ "$prec" = float32 ]; then
+				printf 'train %-6s %-6s threads %d: nmt %s tok/s, reference %s tok/s, ratio %s\n' "$p" "$1" "$threads" "$g" "$r" "$(ratio "$g" "$r")"
+			else
+				printf 'train %-6s %-6s %-7s %s: nmt %s tok/s (%s x nmt float32), reference %s tok/s (%s x reference float32), ratio %s\n' \
+					"$p" "$1" "$prec" "threads $threads" "$(nmtvalue "$g" "$out")" "$(ratio "$g" "${gf[float32]:-}")" "$r" "$(ratio "$r" "${rf[float32]:-}")" "$(ratio "$g" "$r")"
+			fi
+		done
 	done
 }
 decode() { # preset benchtime
-	local p=$1 n=$2 args out r s b g rs
+	local p=$1 n=$2 args out r s b g rs prec suffix
+	local -A gf rf
 	[ "$p" = small ] && args="--layers 3 --dim 256 --ffn 1024 --heads 4 --vocab 8000" ||
 		args="--layers 6 --dim 512 --ffn 1024 --heads 4 --vocab 10000"
-	out=$(go test -count=1 -run '^$' -bench "Decode/$p/" -benchtime "${n}x" ./decode 2>&1) ||
+	out=$(go test -count=1 -run '^$' -bench "Decode/$p/" -benchtime "${n}x" -v ./decode 2>&1) ||
 		{ printf 'decode %s: nmt benchmark failed:\n%s\n' "$p" "$(echo "$out" | tail -20)"; return 1; }
-	r=$($py "$ref" --mode decode $args --src-len 32 --tgt-len 32 --threads "$threads" --sentences 100 2>&1) ||
-		{ printf 'decode %s: reference failed:\n%s\n' "$p" "$(echo "$r" | tail -20)"; return 1; }
-	for s in greedy beam5; do
-		[ $s = greedy ] && b=1 || b=5
-		g=$(echo "$out" | sed -n "s|^BenchmarkDecode/$p/$s-[0-9]* .* \([0-9.]*\) sent/s.*|\1|p")
-		rs=$(echo "$r" | grep "\"beam\": $b," | sed -n 's/.*"sentences_per_s": \([0-9.]*\).*/\1/p')
-		printf 'decode %-6s %-6s threads %d: nmt %s sent/s, reference %s sent/s, ratio %s\n' "$p" "$s" "$threads" "$g" "$rs" "$(ratio "$g" "$rs")"
+	for prec in $precisions; do
+		r=$($py "$ref" --mode decode $args --src-len 32 --tgt-len 32 --threads "$threads" --sentences 100 --precision "$prec" 2>&1) ||
+			{ printf 'decode %s: reference failed:\n%s\n' "$p" "$(echo "$r" | tail -20)"; return 1; }
+		[ "$prec" = float32 ] && suffix="" || suffix="-$prec"
+		for s in greedy beam5; do
+			[ $s = greedy ] && b=1 || b=5
+			g=$(echo "$out" | sed -n "s|^BenchmarkDecode/$p/$s$suffix-[0-9]* .* \([0-9.]*\) sent/s.*|\1|p")
+			rs=$(echo "$r" | grep "\"beam\": $b," | sed -n 's/.*"sentences_per_s": \([0-9.]*\).*/\1/p')
+			gf[$s$prec]=$g rf[$s$prec]=$rs
+			if [ "$prec" = float32 ]; then
+				printf 'decode %-6s %-6s threads %d: nmt %s sent/s, reference %s sent/s, ratio %s\n' "$p" "$s" "$threads" "$g" "$rs" "$(ratio "$g" "$rs")"
+			else
+				printf 'decode %-6s %-6s %-7s %s: nmt %s sent/s (%s x nmt float32), reference %s sent/s (%s x reference float32), ratio %s\n' \
+					"$p" "$s" "$prec" "threads $threads" "$(nmtvalue "$g" "$out")" "$(ratio "$g" "${gf[${s}float32]:-}")" "$rs" "$(ratio "$rs" "${rf[${s}float32]:-}")" "$(ratio "$g" "$rs")"
+			fi
+		done
 	done
 }
 # OpenBLAS's kernels follow OPENBLAS_CORETYPE, which both sides inherit.
