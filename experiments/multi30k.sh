@@ -9,11 +9,14 @@
 # Environment: DATA (default ../shared/data/multi30k-en-de), MAX_UPDATE
 # (default 9000), WARMUP (default 1000), DEVICE (default auto), ARCH
 # (small; iwslt on a GPU), PARALLEL=1 (train both at once, e.g. one thread
-# each with NMT_THREADS=1).
+# each with NMT_THREADS=1), PRECISION (float32 or bf16; the trainer's
+# default when unset), NMT_BIN (the folder holding nmt and nmt-torch,
+# default bin/: a frozen copy keeps long runs off rebuilt binaries),
+# TRAIN_ARGS (more flags for both runs, split on spaces).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export PATH=$root/bin:$PATH
+export PATH=${NMT_BIN:-$root/bin}:$PATH
 out=${1:-runs/multi30k}
 data=${DATA:-$root/../shared/data/multi30k-en-de}
 max_update=${MAX_UPDATE:-9000}
@@ -34,6 +37,9 @@ fi
 common=(--data "$out/data" --arch "$arch" --max-update "$max_update" --max-tokens 4096
 	--lr 5e-4 --warmup-updates "$warmup" --label-smoothing 0.1 --device "$device"
 	--save-interval-updates 500 --keep-interval-updates 2 --no-epoch-checkpoints --log-interval 50)
+[ -n "${PRECISION:-}" ] && common+=(--precision "$PRECISION")
+# shellcheck disable=SC2206
+common+=(${TRAIN_ARGS:-})
 fixup() {
 	nmt train --recipe iwslt14-fixup "${common[@]}" --save-dir "$out/fixup" \
 		--norm none --init fixup --dropout 0.3 --weight-decay 0.0001 >>"$out/fixup.log" 2>&1
