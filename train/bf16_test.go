@@ -121,23 +121,7 @@ func TestBF16ExactResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Checkpoint.SaveDir = t.TempDir()
-	c.Optim.MaxUpdate = 9
-	a, err := runWith(t, c, BuildTransformer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Optim.MaxUpdate = 20
-	b, err := runWith(t, c, BuildTransformer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := append(a, b...)
-	for i := range full {
-		if got[i].Loss != full[i].Loss || got[i].GNorm != full[i].GNorm {
-			t.Fatalf("update %d: resumed loss %v gnorm %v, uninterrupted %v %v", i+1, got[i].Loss, got[i].GNorm, full[i].Loss, full[i].GNorm)
-		}
-	}
+	resumedMatches(t, c, 9, full)
 }
 
 // TestBF16CheckpointsInterchange: a checkpoint written by bf16 training

@@ -37,19 +37,29 @@ func TestTransformerLossFallsAndResumes(t *testing.T) {
 	if !(last < first-0.5) {
 		t.Errorf("loss did not fall: %.3f -> %.3f", first, last)
 	}
-	c2 := c
-	c2.Checkpoint.SaveDir = t.TempDir()
-	c2.Optim.MaxUpdate = 9
-	a, err := runWith(t, c2, BuildTransformer)
+	resumedMatches(t, c, 9, full)
+}
+
+// resumedMatches runs c in a new save directory up to update k, resumes
+// it up to c.Optim.MaxUpdate, and fails unless every update's loss and gradient
+// norm equal full's (c run without a stop) bit for bit.
+func resumedMatches(t *testing.T, c Config, k int, full []UpdateStats) {
+	t.Helper()
+	last := c.Optim.MaxUpdate
+	c.Checkpoint.SaveDir, c.Optim.MaxUpdate = t.TempDir(), k
+	a, err := runWith(t, c, BuildTransformer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c2.Optim.MaxUpdate = 30
-	b, err := runWith(t, c2, BuildTransformer)
+	c.Optim.MaxUpdate = last
+	b, err := runWith(t, c, BuildTransformer)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := append(a, b...)
+	if len(got) != len(full) {
+		t.Fatalf("stopped at %d and resumed: %d updates, uninterrupted %d", k, len(got), len(full))
+	}
 	for i := range full {
 		if got[i].Loss != full[i].Loss || got[i].GNorm != full[i].GNorm {
 			t.Fatalf("update %d: resumed loss %v gnorm %v, uninterrupted %v %v", i+1, got[i].Loss, got[i].GNorm, full[i].Loss, full[i].GNorm)
