@@ -25,6 +25,12 @@
 //	optimizer   AdamStep                                optim/       optim_test.go
 //	pool        SetThreads, PoolThreads, OpenMPThreads  pool/        pool_test.go
 //	allocator   CPUCacheStats (Settings.CPUCache)       alloc/       alloc_test.go
+//	bf16        WithBF16, CheckBF16, Matmul, Baddbmm,   bf16/        bf16_test.go
+//	            ConfigureBF16 (Settings.BF16)
+//
+// bf16 is a mode of the GEMM family as much as a family: inside WithBF16
+// Linear, LinearPacked, Matmul and Baddbmm round their operands to bf16
+// and accumulate in float32 (csrc/bf16/mode.h is what gemm/ shares).
 //
 // csrc/common/ holds what the families share: guard.h (a C++ exception
 // becomes an error message for Go) and simd.h (eight-float vectors, built
