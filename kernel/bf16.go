@@ -123,11 +123,15 @@ func bf16Missing(core, bf16, onednn bool) error {
 // forward and backward; everything else stays float32). A backward run
 // after f returns keeps the precision of the forward. It panics where
 // CheckBF16(dev) fails (a caller's error: check first); the thread's
-// previous state is restored when f returns or panics.
+// previous state is restored when f returns or panics. The mode is the
+// OS thread's, so the calling goroutine stays on its thread while f runs
+// (runtime.LockOSThread, undone on return: a caller's own lock stays).
 func WithBF16(dev gotch.Device, f func()) {
 	if err := CheckBF16(dev); err != nil {
 		panic(err)
 	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	cuda := C.int(0)
 	if dev.IsCuda() {
 		cuda = 1

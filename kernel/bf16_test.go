@@ -1,10 +1,14 @@
 package kernel_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
@@ -291,6 +295,46 @@ func TestWithBF16RestoresState(t *testing.T) {
 		}()
 		if kernel.BF16Active() {
 			t.Error("bf16 still on after a panic in WithBF16")
+		}
+	})
+}
+
+// WithBF16 holds its goroutine on one thread while f runs: the bf16 mode
+// is the thread's, so f sees it after it sleeps or yields (when the
+// runtime may move an unlocked goroutine to another thread), and
+// goroutines outside WithBF16 never see it, however they share threads.
+// The goroutines here, as t.Run's, are not locked to their threads.
+func TestWithBF16HoldsThread(t *testing.T) {
+	withBF16Engine(t, kernel.BF16Emulate, func() {
+		const workers, rounds = 6, 40
+		var wg sync.WaitGroup
+		errs := make(chan string, 2*workers*rounds)
+		for i := 0; i < 2*workers; i++ {
+			inBF16 := i%2 == 0
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				check := func() {
+					for r := 0; r < rounds; r++ {
+						time.Sleep(50 * time.Microsecond)
+						runtime.Gosched()
+						if kernel.BF16Active() != inBF16 {
+							errs <- fmt.Sprintf("round %d: BF16Active %v in a goroutine %s WithBF16", r, !inBF16, map[bool]string{true: "inside", false: "outside"}[inBF16])
+							return
+						}
+					}
+				}
+				if inBF16 {
+					kernel.WithBF16(gotch.CPU, check)
+				} else {
+					check()
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
 		}
 	})
 }
