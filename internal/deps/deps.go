@@ -17,7 +17,7 @@ const Module = "github.com/fixup-nmt/nmt/"
 // PureGo lists the layers that must never link libtorch: they build and
 // pass their tests with CGO_ENABLED=0. Entries are packages relative to
 // Module, or prefixes ending in "/...".
-var PureGo = []string{"internal/atomicfile", "internal/cmdinfo", "text", "bpe", "spm", "eval/bleu", "data", "data/...", "cmd/nmt"}
+var PureGo = []string{"internal/atomicfile", "internal/cmdinfo", "text", "bpe", "spm", "eval/bleu", "quant", "data", "data/...", "cmd/nmt"}
 
 // Matches reports whether the package rel (relative to Module) is in list,
 // whose entries are packages, prefixes ending in "/..." or "*" (any).
