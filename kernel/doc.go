@@ -18,6 +18,7 @@
 //
 //	family      Go                                      csrc/        tests
 //	GEMM        Linear, Pack, LinearPacked, ConfigureGEMM  gemm/       gemm_test.go
+//	int8        PackInt8, LinearPacked, ConfigureInt8   int8/        int8_test.go
 //	attention   AttendOne                               attention/   attention_test.go
 //	search      RowTopK, RowLogSumExp                   search/      search_test.go
 //	norm        AddLayerNorm                            norm/        norm_test.go

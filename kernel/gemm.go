@@ -1,6 +1,7 @@
 package kernel
 
 // #include "gemm/gemm.h"
+// #include "int8/int8.h"
 import "C"
 
 import (
@@ -92,11 +93,15 @@ func MustLinear(x, w, b *ts.Tensor) *ts.Tensor {
 	return y
 }
 
-// Packed is a weight [N, K] packed for oneDNN's kernels (LinearPacked):
-// each product then skips packing it, 10-25% of the time of a decoding
-// step's products. It holds the weight, and costs its size in memory
-// again. Free it when done; a garbage-collected Packed frees itself.
-type Packed struct{ cpack unsafe.Pointer }
+// Packed is a weight [N, K] packed for the products of LinearPacked:
+// float32 for oneDNN's sgemm (Pack), where each product then skips packing
+// it, 10-25% of the time of a decoding step's products, holding the
+// weight and costing its size in memory again; or int8 (PackInt8). Free
+// it when done; a garbage-collected Packed frees itself.
+type Packed struct {
+	cpack unsafe.Pointer
+	int8  bool
+}
 
 // Pack packs w [N, K] (CPU float32) for LinearPacked, or returns nil when
 // Linear does not run on oneDNN or oneDNN's pack API is missing (libdnnl
@@ -111,7 +116,7 @@ func Pack(w *ts.Tensor) (*Packed, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Packed{out}
+	p := &Packed{cpack: out}
 	runtime.SetFinalizer(p, (*Packed).Free)
 	return p, nil
 }
@@ -119,14 +124,23 @@ func Pack(w *ts.Tensor) (*Packed, error) {
 // Free releases the packed weight (and its reference to the weight).
 func (p *Packed) Free() {
 	defer runtime.KeepAlive(p) // the finalizer must not free it meanwhile
-	if p != nil && p.cpack != nil {
-		C.nmt_pack_free(p.cpack)
-		p.cpack = nil
+	if p == nil || p.cpack == nil {
+		return
 	}
+	if p.int8 {
+		C.nmt_int8_free(p.cpack)
+	} else {
+		C.nmt_pack_free(p.cpack)
+	}
+	p.cpack = nil
 }
 
-// Stale reports whether the weight changed (in place) since it was packed.
+// Stale reports whether the weight changed (in place) since it was
+// packed; an int8 weight holds no float weight and is never stale.
 func (p *Packed) Stale() bool {
+	if p.int8 {
+		return false
+	}
 	stale := C.nmt_pack_stale(p.cpack) == 1
 	runtime.KeepAlive(p)
 	return stale
@@ -134,10 +148,14 @@ func (p *Packed) Stale() bool {
 
 // LinearPacked is Linear(x, w, b) for the weight p packed, without
 // autograd; where a gradient is wanted, or w changed since it was packed,
-// it is Linear itself.
+// it is Linear itself. An int8 weight takes only CPU float32 inputs
+// without gradients (LinearInt8).
 func LinearPacked(x *ts.Tensor, p *Packed, b *ts.Tensor) (*ts.Tensor, error) {
 	if p.cpack == nil {
 		return nil, fmt.Errorf("kernel: LinearPacked with a freed weight")
+	}
+	if p.int8 {
+		return linearInt8(x, p, b)
 	}
 	var out unsafe.Pointer
 	err := cError(C.nmt_linear_packed(x.Ctensor(), p.cpack, handle(b), &out))

@@ -24,6 +24,9 @@ type Settings struct {
 	// GEMM is the engine of the linear layers (NMT_GEMM): auto, libtorch
 	// or onednn (ConfigureGEMM).
 	GEMM string
+	// Int8 is the engine of the int8 products (NMT_INT8): auto, onednn or
+	// portable (ConfigureInt8).
+	Int8 string
 	// TuneMalloc keeps glibc malloc from unmapping and trimming the large
 	// blocks libtorch frees every step (tch.TuneMalloc) and lets CPUCache
 	// apply; NMT_MALLOC=default turns both off.
@@ -46,7 +49,7 @@ type Settings struct {
 // DefaultSettings are the settings of an environment that sets none of
 // Vars.
 func DefaultSettings() Settings {
-	return Settings{GEMM: "auto", TuneMalloc: true, CPUCache: true, CPUCacheMB: -1, PoolSpinUS: 100, BF16: "auto"}
+	return Settings{GEMM: "auto", Int8: "auto", TuneMalloc: true, CPUCache: true, CPUCacheMB: -1, PoolSpinUS: 100, BF16: "auto"}
 }
 
 // maxSpinUS bounds PoolSpinUS: a second of spinning per idle worker is a
@@ -94,6 +97,16 @@ var Vars = []Var{
 			return errors.New("want auto, libtorch or onednn")
 		},
 		func(s Settings) string { return s.GEMM }},
+	{"NMT_INT8", "auto", "engine of the int8 products (--precision int8): auto (oneDNN's packed int8 GEMM where the process has it, else portable), onednn or portable",
+		func(s *Settings, v string) error {
+			switch g := strings.ToLower(strings.TrimSpace(v)); g {
+			case "auto", Int8OneDNN, Int8Portable:
+				s.Int8 = g
+				return nil
+			}
+			return errors.New("want auto, onednn or portable")
+		},
+		func(s Settings) string { return s.Int8 }},
 	{"NMT_MALLOC", "tuned", "tuned: glibc malloc keeps large blocks instead of unmapping them, and NMT_CPU_CACHE applies; default: glibc's and libtorch's own behaviour",
 		func(s *Settings, v string) error {
 			switch v {
@@ -198,6 +211,11 @@ func (s Settings) Validate() error {
 	default:
 		bad("GEMM", "NMT_GEMM", "auto, libtorch or onednn", fmt.Sprintf("%q", s.GEMM))
 	}
+	switch s.Int8 {
+	case "", "auto", Int8OneDNN, Int8Portable:
+	default:
+		bad("Int8", "NMT_INT8", "auto, onednn or portable", fmt.Sprintf("%q", s.Int8))
+	}
 	if s.CPUCacheMB < -1 {
 		bad("CPUCacheMB", "NMT_CPU_CACHE_MB", ">= 0, or -1 for the default", s.CPUCacheMB)
 	}
@@ -251,6 +269,9 @@ func Apply(s Settings) error {
 	if _, err := ConfigureGEMM(s.GEMM); err != nil {
 		return err
 	}
+	if _, err := ConfigureInt8(s.Int8); err != nil {
+		return err
+	}
 	setPoolSpin(s.PoolSpinUS)
 	_, err := ConfigureBF16(s.BF16)
 	return err
@@ -273,6 +294,7 @@ func init() {
 	// reports a variable that does not parse (it keeps its default here).
 	s, _ := Env()
 	_, _ = ConfigureGEMM(s.GEMM)
+	_, _ = ConfigureInt8(s.Int8)
 	setPoolSpin(s.PoolSpinUS)
 	_, _ = ConfigureBF16(s.BF16)
 }
