@@ -23,7 +23,8 @@ type Attention struct {
 	scale      float64
 	outScale   *ts.Tensor // the Residual's multiplier, applied here in training (Residual.foldInto)
 
-	packIn, packQ, packOut *kernel.Packed // InProj, Q() and OutProj packed for decoding (Model.packDecoder), or nil
+	packIn, packQ, packOut *kernel.Packed // InProj, Q() and OutProj packed for decoding (Model.packDecoder, UseInt8), or nil
+	packKV                 *kernel.Packed // the key and value rows of InProj in int8 (UseInt8), or nil
 }
 
 func newAttention(p *nn.Path, c Config) *Attention {
@@ -62,10 +63,10 @@ func (a *Attention) selfAttn(x, mask *ts.Tensor, train bool) *ts.Tensor {
 	sz := x.MustSize()
 	b, t := sz[0], sz[1]
 	h, dh := int64(a.Heads), int64(a.Dim/a.Heads)
-	qkv := kernel.MustLinear(x, a.InProj, a.InBias). // [B, T, 3D]
-								MustView([]int64{b, t, 3, h, dh}, true).
-								MustPermute([]int64{2, 0, 3, 1, 4}, true).
-								MustContiguous(true) // [3, B, H, T, dh]
+	qkv := linear(x, a.InProj, a.InBias, a.packIn). // [B, T, 3D]
+							MustView([]int64{b, t, 3, h, dh}, true).
+							MustPermute([]int64{2, 0, 3, 1, 4}, true).
+							MustContiguous(true) // [3, B, H, T, dh]
 	q := qkv.MustSelect(0, 0, false).MustView([]int64{b * h, t, dh}, true)
 	k := qkv.MustSelect(0, 1, false).MustView([]int64{b * h, t, dh}, true)
 	v := qkv.MustSelect(0, 2, false).MustView([]int64{b * h, t, dh}, true)
@@ -78,7 +79,7 @@ func (a *Attention) projectKV(enc *ts.Tensor) *ts.Tensor {
 	sz := enc.MustSize()
 	b, s := sz[0], sz[1]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
-	return kernel.MustLinear(enc, a.InProj.MustNarrow(0, d, 2*d, false), narrowOpt(a.InBias, d, 2*d)).
+	return linear(enc, a.InProj.MustNarrow(0, d, 2*d, false), narrowOpt(a.InBias, d, 2*d), a.packKV).
 		MustView([]int64{b, s, 2, h, dh}, true).
 		MustPermute([]int64{2, 0, 3, 1, 4}, true).
 		MustContiguous(true)
@@ -91,7 +92,7 @@ func (a *Attention) crossAttn(x, kv, mask *ts.Tensor, train bool) *ts.Tensor {
 	b, t := sz[0], sz[1]
 	h, dh, d := int64(a.Heads), int64(a.Dim/a.Heads), int64(a.Dim)
 	s := kv.MustSize()[3]
-	q := kernel.MustLinear(x, a.InProj.MustNarrow(0, 0, d, false), narrowOpt(a.InBias, 0, d)).
+	q := linear(x, a.Q(), narrowOpt(a.InBias, 0, d), a.packQ).
 		MustView([]int64{b, t, h, dh}, true).
 		MustTranspose(1, 2, true).
 		MustReshape([]int64{b * h, t, dh}, true)

@@ -21,6 +21,7 @@ type Model struct {
 	posTable   *ts.Tensor // [MaxPositions+Pad+1, D] sinusoids, not a parameter
 	embedScale float64
 	train      bool
+	int8       bool       // products in int8 (UseInt8)
 	packMu     sync.Mutex // packDecoder
 
 	// Options of decoding, set by tests through export_test.go.
@@ -49,8 +50,14 @@ func New(p *nn.Path, c Config) (*Model, error) {
 // Config returns the model's configuration.
 func (m *Model) Config() Config { return m.cfg }
 
-// SetTraining switches dropout on (true) or off.
-func (m *Model) SetTraining(on bool) { m.train = on }
+// SetTraining switches dropout on (true) or off. A model in int8
+// (UseInt8) cannot train: SetTraining(true) panics.
+func (m *Model) SetTraining(on bool) {
+	if on && m.int8 {
+		panic("transformer: an int8 model (UseInt8) decodes only; it cannot train")
+	}
+	m.train = on
+}
 
 // Training reports whether dropout is on.
 func (m *Model) Training() bool { return m.train }

@@ -32,7 +32,7 @@ func (m *Model) packTargets() []packTarget {
 // model is in evaluation mode on the CPU. The packed copies cost the
 // decoder's size in memory again and stay with the model.
 func (m *Model) packDecoder() {
-	if m.noPack || m.train {
+	if m.noPack || m.train || m.int8 {
 		return
 	}
 	m.packMu.Lock()
