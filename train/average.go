@@ -45,6 +45,9 @@ func Average(paths []string, out string) error {
 		if err != nil {
 			return err
 		}
+		if hdr.Int8() {
+			return errInt8(p)
+		}
 		var model []Blob
 		for _, b := range blobs {
 			if strings.HasPrefix(b.Name, "model.") {

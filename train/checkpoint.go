@@ -34,7 +34,7 @@ const (
 // TensorInfo locates one tensor's data in a checkpoint.
 type TensorInfo struct {
 	Name  string  `json:"name"`
-	DType string  `json:"dtype"` // "float32", "float64" or "int64"
+	DType string  `json:"dtype"` // "float32", "float64", "int64", or "int8" (quantized checkpoints)
 	Shape []int64 `json:"shape"`
 	Bytes int64   `json:"bytes"`
 }
@@ -43,6 +43,24 @@ type TensorInfo struct {
 type Header struct {
 	Tensors []TensorInfo `json:"tensors"`
 	Meta    Meta         `json:"meta"`
+}
+
+// Int8 reports whether the checkpoint holds int8 tensors: a quantized
+// checkpoint (nmt quantize), which translation reads and training,
+// averaging and LoadModel refuse.
+func (h *Header) Int8() bool {
+	for _, t := range h.Tensors {
+		if t.DType == "int8" {
+			return true
+		}
+	}
+	return false
+}
+
+// errInt8 is the answer to an int8 checkpoint where a float32 one is
+// needed (training, averaging, LoadModel).
+func errInt8(path string) error {
+	return fmt.Errorf("%s: an int8 checkpoint (nmt quantize) is for translation only; this reads float32 checkpoints (the one it was quantized from)", path)
 }
 
 // Blob is a tensor's raw data in memory.

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fixup-nmt/nmt/tch"
 )
 
 func testBlobs(vals ...float32) []Blob {
@@ -154,5 +156,26 @@ func TestAverageIntoSaveDir(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, lockName)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a lock file in a directory that is no save directory: %v", err)
+	}
+}
+
+// TestInt8CheckpointRefused: a quantized checkpoint (nmt quantize: int8
+// tensors) is refused by resuming training and by averaging, with an
+// error that says what it is.
+func TestInt8CheckpointRefused(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "int8.ckpt")
+	blobs := append(testBlobs(1), Blob{TensorInfo: TensorInfo{Name: "model.q", DType: "int8", Shape: []int64{2}}, Data: []byte{1, 255}})
+	if err := WriteCheckpoint(p, Meta{Format: FormatVersion}, blobs); err != nil {
+		t.Fatal(err)
+	}
+	const want = "an int8 checkpoint (nmt quantize) is for translation only"
+	if err := Average([]string{p, p}, filepath.Join(t.TempDir(), "avg.ckpt")); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Average: %v", err)
+	}
+	tch.LockThread()
+	c := tinyConfig(t)
+	c.Checkpoint.RestoreFile = p
+	if _, err := New(c, Options{Build: buildTiny, Log: testLog{t}}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("New with Restore: %v", err)
 	}
 }

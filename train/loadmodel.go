@@ -15,10 +15,28 @@ import (
 // average in vs (an otherwise empty VarStore, on any device) and copies
 // its "model." tensors in; the model is in evaluation mode. It returns
 // the checkpoint's header too: its Meta has the config and the data files.
+// An int8 checkpoint (nmt quantize) is refused: LoadModelWith reads those.
 func LoadModel(path string, vs *nn.VarStore) (*transformer.Model, *Header, error) {
+	return LoadModelWith(path, vs, nil)
+}
+
+// VarsLoader puts a checkpoint's tensors (byName, "model.NAME" for
+// variable NAME) into the variables of the model cfg describes.
+type VarsLoader func(cfg transformer.Config, vars []Param, byName map[string]Blob) error
+
+// LoadModelWith is LoadModel with load in place of its float32 copy, for
+// checkpoints with other tensors (translate's int8 ones); nil is
+// LoadModel's.
+func LoadModelWith(path string, vs *nn.VarStore, load VarsLoader) (*transformer.Model, *Header, error) {
 	hdr, blobs, err := ReadCheckpoint(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	if load == nil {
+		if hdr.Int8() {
+			return nil, nil, errInt8(path)
+		}
+		load = func(_ transformer.Config, vars []Param, byName map[string]Blob) error { return loadVars(vars, byName) }
 	}
 	if hdr.Meta.Format != FormatVersion {
 		return nil, nil, fmt.Errorf("%s: checkpoint format %d, this nmt reads %d", path, hdr.Meta.Format, FormatVersion)
@@ -36,7 +54,7 @@ func LoadModel(path string, vs *nn.VarStore) (*transformer.Model, *Header, error
 		if m, err = fixup.New(vs.Root(), mc); err != nil {
 			return err
 		}
-		return loadVars(AllVars(vs), blobsByName(blobs))
+		return load(m.Config(), AllVars(vs), blobsByName(blobs))
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)

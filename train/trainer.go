@@ -215,6 +215,9 @@ func newTrainer(c Config, o Options) (*Trainer, error) {
 		if hdr, blobs, err = ReadCheckpoint(restore); err != nil {
 			return t, err
 		}
+		if hdr.Int8() {
+			return nil, errInt8(restore)
+		}
 	}
 	err = tch.Catch(func() error {
 		ManualSeed(c.Seed)

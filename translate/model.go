@@ -11,11 +11,13 @@ import (
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/nn"
+	"github.com/sugarme/gotch/ts"
 
 	"github.com/fixup-nmt/nmt/bpe"
 	"github.com/fixup-nmt/nmt/data"
 	"github.com/fixup-nmt/nmt/data/prep"
 	"github.com/fixup-nmt/nmt/decode"
+	"github.com/fixup-nmt/nmt/quant"
 	"github.com/fixup-nmt/nmt/spm"
 	"github.com/fixup-nmt/nmt/train"
 	"github.com/fixup-nmt/nmt/transformer"
@@ -47,7 +49,7 @@ type Model struct {
 	search   decode.Model
 	maxPos   int // the smallest MaxPositions of the ensemble
 	dev      gotch.Device
-	prec     Precision
+	prec     Precision // the products' (never Auto)
 	settings prep.Settings
 	srcDict  *data.Dictionary
 	tgtDict  *data.Dictionary
@@ -58,6 +60,7 @@ type Model struct {
 // checkpoint is one loaded checkpoint file.
 type checkpoint struct {
 	path     string
+	prec     Precision // what its products run in
 	model    *transformer.Model
 	cfg      transformer.Config
 	meta     train.Meta
@@ -69,17 +72,20 @@ type checkpoint struct {
 }
 
 // Load reads checkpoints written by training (format train.FormatVersion)
-// onto dev, to decode in float32: one, or several for an ensemble whose
-// probabilities are averaged. The models of an ensemble must share
-// dictionaries and BPE codes; the first one's preprocessing settings are
-// used. It is LoadWith(paths, LoadOptions{Device: dev}).
+// or by Quantize onto dev, in their own precision: LoadWith(paths,
+// LoadOptions{Device: dev}).
 func Load(paths []string, dev gotch.Device) (*Model, error) {
 	return LoadWith(paths, LoadOptions{Device: dev})
 }
 
-// LoadWith is Load onto o.Device, to decode in o.Precision; checkpoints
-// of either training precision load in either. A precision the device
-// cannot decode in is an error naming what is missing.
+// LoadWith reads checkpoints written by training (format
+// train.FormatVersion) or by Quantize: one, or several for an ensemble
+// whose probabilities are averaged, each in o.Precision (Int8 quantizes a
+// float32 checkpoint as it loads; Float32 and BF16 dequantize an int8 one;
+// Auto keeps each one's own). The models of an ensemble must share
+// dictionaries and BPE codes; the first one's preprocessing settings are
+// used. A precision the device cannot decode in is an error naming what
+// is missing.
 func LoadWith(paths []string, o LoadOptions) (*Model, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("translate: no checkpoint given")
@@ -87,14 +93,11 @@ func LoadWith(paths []string, o LoadOptions) (*Model, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	if o.Precision == "" {
-		o.Precision = Float32
-	}
 	dev := o.Device
 	var cks []*checkpoint
 	err := withTorch(func() error {
 		for _, p := range paths {
-			ck, err := loadCheckpoint(p, dev)
+			ck, err := loadCheckpoint(p, o)
 			if err != nil {
 				return err
 			}
@@ -117,7 +120,7 @@ func LoadWith(paths []string, o LoadOptions) (*Model, error) {
 		}
 	}
 	a := cks[0]
-	m := &Model{paths: paths, meta: a.meta, search: ens, maxPos: maxPos, dev: dev, prec: o.Precision,
+	m := &Model{paths: paths, meta: a.meta, search: ens, maxPos: maxPos, dev: dev, prec: a.prec,
 		settings: a.settings, srcDict: a.srcDict, tgtDict: a.tgtDict}
 	if len(ens) == 1 {
 		m.search = ens[0]
@@ -147,25 +150,108 @@ func (m *Model) MaxPositions() int { return m.maxPos }
 // Device is where the model lives.
 func (m *Model) Device() gotch.Device { return m.dev }
 
-// Precision is the arithmetic the model decodes in.
+// Precision is what the model's products run in (the first checkpoint's,
+// where an ensemble mixes them).
 func (m *Model) Precision() Precision { return m.prec }
 
-// loadCheckpoint reads a train checkpoint (train.LoadModel: its header
-// and checksum are checked before anything is used) and the data it
-// carries.
-func loadCheckpoint(path string, dev gotch.Device) (*checkpoint, error) {
+// loadCheckpoint reads a train checkpoint, or an int8 one (Quantize), in
+// o.Precision (train.LoadModelWith: its header and checksum are checked
+// before anything is used), and the data it carries.
+func loadCheckpoint(path string, o LoadOptions) (*checkpoint, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	m, hdr, err := train.LoadModel(path, nn.NewVarStore(dev))
+	prec := o.Precision
+	var q8 map[string]*quant.Matrix
+	load := func(cfg transformer.Config, vars []train.Param, byName map[string]train.Blob) error {
+		stored := false // an int8 checkpoint
+		for _, b := range byName {
+			stored = stored || b.DType == "int8"
+		}
+		if prec == Auto {
+			prec = Float32
+			if stored {
+				prec = Int8
+			}
+		}
+		if prec == Int8 {
+			if o.Device.IsCuda() {
+				return fmt.Errorf("int8 products run on the CPU, not %v", o.Device)
+			}
+			var err error
+			if q8, err = int8Weights(cfg, byName, stored); err != nil {
+				return err
+			}
+		}
+		for _, p := range vars {
+			b, ok := byName["model."+p.Name]
+			if !ok {
+				return fmt.Errorf("model variable %s is missing (incompatible model version?)", p.Name)
+			}
+			if q8[p.Name] != nil {
+				continue // its float32 storage goes (UseInt8)
+			}
+			if err := copyBlob(p.T, byName, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	m, hdr, err := train.LoadModelWith(path, nn.NewVarStore(o.Device), load)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint %w", err)
 	}
-	c := &checkpoint{path: path, model: m, cfg: m.Config(), meta: hdr.Meta}
+	c := &checkpoint{path: path, prec: prec, model: m, cfg: m.Config(), meta: hdr.Meta}
 	if err := c.readData(hdr.Meta.Data); err != nil {
 		return nil, err
 	}
+	if c.prec == Int8 {
+		err := c.model.UseInt8(func(name string) (*quant.Matrix, error) { return q8[name], nil })
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		}
+	}
 	return c, nil
+}
+
+// int8Weights returns the int8 matrices of the weights cfg.Int8Weights
+// names: as stored in an int8 checkpoint (nil for one stored in float32,
+// which stays so), or quantized from a float32 one. The output projection
+// is the shared embedding's where it has no tensor of its own.
+func int8Weights(cfg transformer.Config, byName map[string]train.Blob, stored bool) (map[string]*quant.Matrix, error) {
+	q8 := map[string]*quant.Matrix{}
+	for _, n := range cfg.Int8Weights() {
+		b, ok := byName["model."+n]
+		if !ok && n == transformer.OutputProjection {
+			b, ok = byName["model."+sharedEmbedding(cfg)]
+		}
+		if !ok {
+			return nil, fmt.Errorf("model variable %s is missing (incompatible model version?)", n)
+		}
+		switch {
+		case b.DType == "int8":
+			m, err := int8Matrix(byName, b.Name)
+			if err != nil {
+				return nil, err
+			}
+			q8[n] = m
+		case stored: // kept in float32 when quantized
+		default:
+			w, err := blobFloat32s(byName, b)
+			if err != nil {
+				return nil, err
+			}
+			if len(b.Shape) != 2 {
+				return nil, fmt.Errorf("tensor %s: shape %v, want a matrix", b.Name, b.Shape)
+			}
+			m, err := quant.Int8(w, int(b.Shape[0]), int(b.Shape[1]))
+			if err != nil {
+				return nil, fmt.Errorf("tensor %s: %w", b.Name, err)
+			}
+			q8[n] = &m
+		}
+	}
+	return q8, nil
 }
 
 // readData reads the dictionaries, BPE codes and preprocessing settings a
@@ -224,6 +310,26 @@ func spmModel(d train.DataFiles, s prep.Settings, lang string) (*spm.Model, erro
 		return nil, fmt.Errorf("prepared with SentencePiece; the checkpoint carries no model, and the prepared directory's cannot be read: %w", err)
 	}
 	return m, nil
+}
+
+// copyBlob copies tensor b (float32, or int8 dequantized) into dst.
+func copyBlob(dst *ts.Tensor, byName map[string]train.Blob, b train.Blob) error {
+	s := ts.NewScope()
+	defer s.Close()
+	shape := dst.MustSize()
+	if fmt.Sprint(shape) != fmt.Sprint(b.Shape) {
+		return fmt.Errorf("tensor %s: checkpoint shape %v, model shape %v", b.Name, b.Shape, shape)
+	}
+	v, err := blobFloat32s(byName, b)
+	if err != nil {
+		return err
+	}
+	src := ts.MustOfSlice(v).MustView(shape, true)
+	if d, _ := dst.Device(); d.IsCuda() {
+		src = src.MustTo(d, true)
+	}
+	ts.NoGrad(func() { dst.Copy_(src) })
+	return nil
 }
 
 // compatible checks that the models of an ensemble share dictionaries and

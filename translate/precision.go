@@ -9,26 +9,36 @@ import (
 	"github.com/fixup-nmt/nmt/kernel"
 )
 
-// Precision is the arithmetic a loaded model decodes in.
+// Precision is the arithmetic a loaded model decodes in
+// (LoadOptions.Precision, `--precision`).
 type Precision string
 
 const (
-	// Float32: every product in float32 (the default).
+	// Auto is the checkpoint's own precision: int8 for a checkpoint
+	// written by Quantize (`nmt quantize`), else float32.
+	Auto Precision = ""
+	// Float32: every product in float32 (an int8 checkpoint's weights are
+	// dequantized).
 	Float32 Precision = "float32"
 	// BF16: the model's products in bf16 with float32 accumulation, the
 	// rest in float32 (kernel.WithBF16): on CPUs with AVX512-BF16 through
 	// oneDNN, on CUDA through libtorch's autocast. The checkpoint stays
 	// float32; the decoder's weights are rounded to bf16 once.
 	BF16 Precision = "bf16"
+	// Int8: every linear layer and the output projection in int8 on the
+	// CPU (transformer.Model.UseInt8): weights quantized by output channel
+	// (read from an int8 checkpoint, or quantized on load), inputs by row
+	// at each product.
+	Int8 Precision = "int8"
 )
 
 // Precisions lists the precisions a model loads in.
-func Precisions() []Precision { return []Precision{Float32, BF16} }
+func Precisions() []Precision { return []Precision{Float32, BF16, Int8} }
 
-// ParsePrecision reads a precision's name; "" is Float32.
+// ParsePrecision reads a precision's name; "" and "auto" are Auto.
 func ParsePrecision(s string) (Precision, error) {
-	if s == "" {
-		return Float32, nil
+	if s == "" || s == "auto" {
+		return Auto, nil
 	}
 	var names []string
 	for _, p := range Precisions() {
@@ -37,13 +47,13 @@ func ParsePrecision(s string) (Precision, error) {
 		}
 		names = append(names, string(p))
 	}
-	return "", fmt.Errorf("precision %q: want %s", s, strings.Join(names, " or "))
+	return Auto, fmt.Errorf("precision %q: want %s or auto (the checkpoint's)", s, strings.Join(names, ", "))
 }
 
 // LoadOptions say where and in which precision a model is loaded.
 type LoadOptions struct {
 	Device    gotch.Device
-	Precision Precision // "": Float32
+	Precision Precision // Auto: the checkpoint's
 }
 
 // check reports a precision the device cannot decode in, naming what is

@@ -69,7 +69,7 @@ func TestBF16Decoding(t *testing.T) {
 func TestPrecisionErrors(t *testing.T) {
 	tch.LockThread()
 	ck := []string{filepath.Join("testdata", "toy.ckpt")}
-	if _, err := translate.ParsePrecision("fp16"); err == nil || !strings.Contains(err.Error(), `precision "fp16": want float32 or bf16`) {
+	if _, err := translate.ParsePrecision("fp16"); err == nil || !strings.Contains(err.Error(), `precision "fp16": want float32, bf16, int8 or auto`) {
 		t.Errorf("fp16: %v", err)
 	}
 	if _, err := translate.LoadWith(ck, translate.LoadOptions{Device: gotch.CPU, Precision: "int4"}); err == nil || !strings.Contains(err.Error(), `"int4"`) {

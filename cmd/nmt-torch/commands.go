@@ -8,7 +8,7 @@ func commands() []*cli.Command {
 		envCommand(),
 		modelCommand(),
 		trainCommand(), averageCommand(),
-		translateCommand(), serveCommand(),
+		translateCommand(), quantizeCommand(), serveCommand(),
 		studyCommand(),
 	}
 }

@@ -68,6 +68,8 @@ type envInfo struct {
 	GEMMWhy          string   `json:"gemm_why"`
 	BF16             string   `json:"bf16"`
 	BF16Why          string   `json:"bf16_why"`
+	Int8             string   `json:"int8"`
+	Int8Detail       string   `json:"int8_detail"`
 	Threads          int      `json:"threads"`
 	Settings         []envVar `json:"settings"`
 	CPUs             int      `json:"cpus"`
@@ -96,6 +98,7 @@ func collectEnv() envInfo {
 	for _, v := range kernel.Vars {
 		e.Settings = append(e.Settings, envVar{v.Name, v.Value(s), v.Default, v.Doc})
 	}
+	e.Int8, e.Int8Detail = kernel.Int8Engine()
 	for _, b := range e.BLAS {
 		if strings.Contains(b, "openblas") || strings.Contains(b, "mkl") {
 			e.BLASOK = true
@@ -142,6 +145,7 @@ func (e envInfo) print() {
 	}
 	p("linear layers", e.GEMM+" ("+e.GEMMWhy+"; NMT_GEMM=auto|libtorch|onednn)")
 	p("bf16 products", e.BF16+" ("+e.BF16Why+"; NMT_BF16=auto|onednn|emulate|autocast|none)")
+	p("int8 products", e.Int8Detail+"; NMT_INT8=auto|onednn|portable")
 	p("threads", fmt.Sprintf("%d libtorch intra-op threads, %d CPUs", e.Threads, e.CPUs))
 	p("OS", e.OS)
 	fmt.Println("runtime settings (kernel.Settings; docs/foundation.md):")

@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"os"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/sugarme/gotch"
@@ -19,6 +20,7 @@ import (
 	"github.com/fixup-nmt/nmt/tch"
 	"github.com/fixup-nmt/nmt/train"
 	"github.com/fixup-nmt/nmt/transformer"
+	"github.com/fixup-nmt/nmt/translate"
 )
 
 func modelCommand() *cli.Command {
@@ -38,7 +40,7 @@ func modelCommand() *cli.Command {
 			&cli.IntFlag{Name: "batch", Value: 16, Usage: "sentences in the --grad-norm batch"},
 			&cli.IntFlag{Name: "len", Value: 20, Usage: "source and target length of the --grad-norm batch"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
-			&cli.StringFlag{Name: "checkpoint", Usage: "summarise this checkpoint (of nmt train or nmt average) instead of a fresh model"},
+			&cli.StringFlag{Name: "checkpoint", Usage: "summarise this checkpoint (of nmt train, nmt average or nmt quantize: its precision and every tensor as stored) instead of a fresh model"},
 		},
 		Action: func(c *cli.Context) error {
 			return tch.Catch(func() error { return runModel(c) })
@@ -48,6 +50,7 @@ func modelCommand() *cli.Command {
 
 type paramInfo struct {
 	Name     string  `json:"name"`
+	DType    string  `json:"dtype,omitempty"` // as stored in a checkpoint
 	Shape    []int64 `json:"shape"`
 	Count    int64   `json:"count"`
 	Mean     float64 `json:"mean"`
@@ -67,6 +70,8 @@ type modelReport struct {
 	Loss       *float64           `json:"loss,omitempty"`
 	GradNorms  []gradInfo         `json:"grad_norms,omitempty"`
 	Checkpoint string             `json:"checkpoint,omitempty"`
+	Precision  string             `json:"precision,omitempty"` // a checkpoint's: float32 or int8
+	FileBytes  int64              `json:"file_bytes,omitempty"`
 }
 
 func modelConfig(c *cli.Context) (transformer.Config, error) {
@@ -97,6 +102,12 @@ func runModel(c *cli.Context) error {
 	var m *transformer.Model
 	var err error
 	rep := modelReport{Checkpoint: c.String("checkpoint")}
+	if rep.Checkpoint != "" && !c.Bool("grad-norm") {
+		if err := rep.readCheckpoint(); err != nil {
+			return err
+		}
+		return rep.output(c.String("format"))
+	}
 	if rep.Checkpoint != "" {
 		m, _, err = train.LoadModel(rep.Checkpoint, vs)
 	} else {
@@ -127,20 +138,48 @@ func runModel(c *cli.Context) error {
 		loss, g := gradNorms(m, vs, c.Int("batch"), c.Int("len"), c.Int64("seed"))
 		rep.Loss, rep.GradNorms = &loss, g
 	}
-	if c.String("format") == "json" {
+	return rep.output(c.String("format"))
+}
+
+func (r modelReport) output(format string) error {
+	if format == "json" {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return enc.Encode(r)
 	}
-	rep.print()
+	r.print()
+	return nil
+}
+
+// readCheckpoint summarises an nmt checkpoint's model tensors as stored
+// (int8 ones dequantized).
+func (r *modelReport) readCheckpoint() error {
+	cfg, prec, tensors, err := translate.ReadModel(r.Checkpoint)
+	if err != nil {
+		return err
+	}
+	r.Config, r.Precision = cfg, string(prec)
+	if st, err := os.Stat(r.Checkpoint); err == nil {
+		r.FileBytes = st.Size()
+	}
+	for _, t := range tensors {
+		p := summariseValues(t.Name, t.Shape, t.Values)
+		p.DType = t.DType
+		r.Params = append(r.Params, p)
+		r.Total += p.Count
+	}
 	return nil
 }
 
 func summarise(name string, t *ts.Tensor) paramInfo {
-	v := t.Float64Values()
+	return summariseValues(name, t.MustSize(), t.Vals().([]float32))
+}
+
+func summariseValues(name string, shape []int64, v []float32) paramInfo {
 	var sum, sum2 float64
 	zeros := 0
-	for _, x := range v {
+	for _, f := range v {
+		x := float64(f)
 		sum += x
 		sum2 += x * x
 		if x == 0 {
@@ -149,7 +188,7 @@ func summarise(name string, t *ts.Tensor) paramInfo {
 	}
 	n := float64(len(v))
 	mean := sum / n
-	return paramInfo{Name: name, Shape: t.MustSize(), Count: int64(len(v)), Mean: mean,
+	return paramInfo{Name: name, Shape: shape, Count: int64(len(v)), Mean: mean,
 		Std: math.Sqrt(math.Max(0, sum2/n-mean*mean)), ZeroFrac: float64(zeros) / n}
 }
 
@@ -220,10 +259,17 @@ func (r modelReport) print() {
 	c := r.Config
 	fmt.Printf("model: %d+%d layers, d %d, ffn %d, heads %d, norm %s, init %s, vocab %d/%d\n",
 		c.EncoderLayers, c.DecoderLayers, c.Dim, c.FFNDim, c.Heads, c.Norm, c.Init, c.SrcVocab, c.TgtVocab)
+	if r.Precision != "" {
+		fmt.Printf("precision: %s (%s)\n", r.Precision, r.dtypes())
+	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "name\tshape\tcount\tmean\tstd\tzero\t")
+	fmt.Fprintln(w, "name\tdtype\tshape\tcount\tmean\tstd\tzero\t")
 	for _, p := range r.Params {
-		fmt.Fprintf(w, "%s\t%v\t%d\t%.4g\t%.4g\t%.3f\t\n", p.Name, p.Shape, p.Count, p.Mean, p.Std, p.ZeroFrac)
+		dt := p.DType
+		if dt == "" {
+			dt = "float32"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%v\t%d\t%.4g\t%.4g\t%.3f\t\n", p.Name, dt, p.Shape, p.Count, p.Mean, p.Std, p.ZeroFrac)
 	}
 	w.Flush()
 	fmt.Printf("total parameters: %d\n", r.Total)
@@ -236,4 +282,27 @@ func (r modelReport) print() {
 		}
 		w.Flush()
 	}
+}
+
+// dtypes counts a checkpoint's tensors and values by stored dtype, with
+// the file's size: "26 tensors int8 (per output channel), 43 float32;
+// 12.3 MB".
+func (r modelReport) dtypes() string {
+	tensors, values := map[string]int{}, map[string]int64{}
+	for _, p := range r.Params {
+		tensors[p.DType]++
+		values[p.DType] += p.Count
+	}
+	var parts []string
+	for _, dt := range []string{"int8", "float32", "float64", "int64"} {
+		if tensors[dt] == 0 {
+			continue
+		}
+		s := fmt.Sprintf("%d tensors %s (%d values)", tensors[dt], dt, values[dt])
+		if dt == "int8" {
+			s += " by output channel"
+		}
+		parts = append(parts, s)
+	}
+	return fmt.Sprintf("%s; file %.1f MB", strings.Join(parts, ", "), float64(r.FileBytes)/1e6)
 }

@@ -49,7 +49,7 @@ func modelFlags(required bool) []cli.Flag {
 		&cli.IntFlag{Name: "no-repeat-ngram-size", Usage: "forbid repeating n-grams of this size (0: off)"},
 		&cli.BoolFlag{Name: "exhaustive-stop", Usage: "stop a sentence only when no unfinished hypothesis can beat the finished ones under the length penalty (fairseq stops at beam finished hypotheses)"},
 		&cli.StringFlag{Name: "device", Value: "auto", Usage: "auto, cpu, cuda or cuda:N"},
-		&cli.StringFlag{Name: "precision", Value: string(translate.Float32), Usage: precisionUsage()},
+		&cli.StringFlag{Name: "precision", Value: "auto", Usage: precisionUsage()},
 		&cli.IntFlag{Name: "max-tokens", Value: 4096, Usage: "source tokens per batch, padding included (0: no bound)"},
 		&cli.IntFlag{Name: "batch-size", Usage: "sentences per batch (0: no bound)"},
 		&cli.IntFlag{Name: "threads", Usage: fmt.Sprintf("libtorch threads, 1..%d (0: NMT_THREADS or all cores)", maxThreads())},
@@ -62,7 +62,7 @@ func precisionUsage() string {
 	for _, p := range translate.Precisions() {
 		names = append(names, string(p))
 	}
-	return strings.Join(names, ", ") + ": the arithmetic of the model's products (bf16: bf16 products with float32 accumulation; CPUs with AVX512-BF16, or CUDA)"
+	return "the arithmetic of the model's products: " + strings.Join(names, ", ") + ", or auto (the checkpoint's: int8 for nmt quantize's output, else float32); bf16: bf16 products with float32 accumulation (CPUs with AVX512-BF16, or CUDA); int8 runs on the CPU"
 }
 
 // maxThreads bounds --threads: libtorch's and nmt's parallel loops wait
@@ -98,7 +98,7 @@ func loadModel(c *cli.Context) (*translate.Model, translate.Options, error) {
 	}
 	prec, err := translate.ParsePrecision(c.String("precision"))
 	if err != nil {
-		return nil, o, fmt.Errorf("--%w", err)
+		return nil, o, fmt.Errorf("--precision: %w", err)
 	}
 	m, err := translate.LoadWith(c.StringSlice("checkpoint"), translate.LoadOptions{Device: dev, Precision: prec})
 	if err != nil {

@@ -66,14 +66,20 @@ func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, 
 
 // runCLITo is runCLI writing standard output to out.
 func runCLITo(t *testing.T, out *os.File, stdin string, args ...string) (stderr string, err error) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
+	in := filepath.Join(t.TempDir(), "in")
 	os.WriteFile(in, []byte(stdin), 0o644)
+	return runAppTo(t, out, append([]string{"translate", "--input", in}, args...)...)
+}
+
+// runAppTo runs `nmt ARGS` in this process with standard output to out
+// and returns its standard error.
+func runAppTo(t *testing.T, out *os.File, args ...string) (stderr string, err error) {
+	dir := t.TempDir()
 	errF, _ := os.Create(filepath.Join(dir, "err"))
 	oldOut, oldErr := os.Stdout, os.Stderr
 	os.Stdout, os.Stderr = out, errF
 	app := &cli.App{Name: "nmt", Commands: commands()}
-	err = app.Run(append([]string{"nmt", "translate", "--input", in}, args...))
+	err = app.Run(append([]string{"nmt"}, args...))
 	os.Stdout, os.Stderr = oldOut, oldErr
 	errF.Close()
 	e, _ := os.ReadFile(filepath.Join(dir, "err"))

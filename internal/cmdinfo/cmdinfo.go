@@ -19,6 +19,7 @@ var Torch = []Command{
 	{"train", "train a Transformer on a prepared directory (recipes iwslt14-fixup, iwslt14-layernorm, iwslt14-tfixup, small)"},
 	{"average", "average the parameters of the last N checkpoints (element-wise mean)"},
 	{"translate", "translate lines of text (standard input or --input) with one or more checkpoints"},
+	{"quantize", "write an int8 checkpoint for translation (linear layers by output channel; about 4x smaller)"},
 	{"serve", "serve translation over HTTP: LibreTranslate's API, a native /v1 API and a page at /"},
 	{"model", "print a model's parameter summary (and per-layer gradient norms at init)"},
 	{"env", "print libtorch, CUDA, BLAS and build facts for bug reports"},
