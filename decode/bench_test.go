@@ -2,6 +2,7 @@ package decode_test
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/sugarme/gotch"
@@ -22,15 +23,21 @@ import (
 // the threads and malloc environment of the reference
 // (scripts/bench-vs-reference.sh sets both). The -bf16 sub-benchmarks
 // decode in bf16 (kernel.WithBF16; skipped where the CPU has no bf16
-// products).
+// products). PRESET-int8 is the same model with its products in int8
+// (transformer.Model.QuantizeInt8), as the reference's --precision int8;
+// run it in a process of its own (-bench 'Decode/^iwslt-int8$/') to
+// compare, so that no float32 model's memory is held beside it.
 func BenchmarkDecode(b *testing.B) {
 	tch.LockThread()
 	if err := kernel.Start(); err != nil { // NMT_THREADS and the rest, as commands do
 		b.Fatal(err)
 	}
-	for _, preset := range []string{"small", "iwslt"} {
+	for _, preset := range []string{"small", "iwslt", "small-int8", "iwslt-int8"} {
 		var m *transformer.Model
 		for _, bf16 := range []bool{false, true} {
+			if bf16 && strings.HasSuffix(preset, "-int8") {
+				continue
+			}
 			for _, beam := range []int{1, 5} {
 				name := preset + "/greedy"
 				if beam > 1 {
@@ -40,6 +47,7 @@ func BenchmarkDecode(b *testing.B) {
 					name += "-bf16"
 				}
 				b.Run(name, func(b *testing.B) {
+					tch.LockThread() // benchModel's torch work, on this sub-benchmark's goroutine
 					if bf16 {
 						if err := kernel.CheckBF16(gotch.CPU); err != nil {
 							b.Skip(err)
@@ -56,8 +64,9 @@ func BenchmarkDecode(b *testing.B) {
 }
 
 // benchModel is the reference's randomly initialised post-norm model of
-// the preset.
+// the preset, its products in int8 for PRESET-int8.
 func benchModel(b *testing.B, preset string) *transformer.Model {
+	preset, int8 := strings.CutSuffix(preset, "-int8")
 	c, err := transformer.Preset(preset)
 	if err != nil {
 		b.Fatal(err)
@@ -70,6 +79,11 @@ func benchModel(b *testing.B, preset string) *transformer.Model {
 		b.Fatal(err)
 	}
 	m.SetTraining(false)
+	if int8 {
+		if err := m.QuantizeInt8(false); err != nil {
+			b.Fatal(err)
+		}
+	}
 	return m
 }
 

@@ -9,7 +9,11 @@
 # say why they were skipped on a CPU without bf16 products (nmt env,
 # "bf16 products"). PRECISIONS (default "float32 bf16") chooses.
 #
-# Usage: THREADS=2 bash scripts/bench-vs-reference.sh [small|iwslt|decode|decode-iwslt]...
+# Usage: THREADS=2 bash scripts/bench-vs-reference.sh [small|iwslt|decode|decode-iwslt|precision|precision-iwslt]...
+#
+# precision and precision-iwslt decode with nmt in float32 and in int8
+# and with the reference in float32, bf16 and int8 (--precision), and
+# print every figure and the ratios (docs/decode.md, "int8").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ref=${REF:-../shared/bench/transformer_ref.py}
@@ -50,6 +54,22 @@ train() { # preset steps gobench
 		done
 	done
 }
+# decargs preset: the reference's model arguments for a preset's decoding.
+decargs() {
+	[ "$1" = small ] && echo "--layers 3 --dim 256 --ffn 1024 --heads 4 --vocab 8000" ||
+		echo "--layers 6 --dim 512 --ffn 1024 --heads 4 --vocab 10000"
+}
+# gobench name benchtime: BenchmarkDecode/NAME/ in a process of its own.
+gobench() {
+	go test -count=1 -run '^$' -bench "Decode/^$1\$/" -benchtime "${2}x" ./decode 2>&1
+}
+# refdecode preset precision: the reference's decoding run.
+refdecode() {
+	$py "$ref" --mode decode $(decargs "$1") --src-len 32 --tgt-len 32 --threads "$threads" --sentences 100 --precision "$2" 2>&1
+}
+# gorate output name search, refrate output beam: sentences per second.
+gorate() { echo "$1" | sed -n "s|^BenchmarkDecode/$2/$3-[0-9]* .* \([0-9.]*\) sent/s.*|\1|p"; }
+refrate() { echo "$1" | grep "\"beam\": $2," | sed -n 's/.*"sentences_per_s": \([0-9.]*\).*/\1/p'; }
 decode() { # preset benchtime
 	local p=$1 n=$2 args out r s b g rs prec suffix
 	local -A gf rf
@@ -75,6 +95,33 @@ decode() { # preset benchtime
 		done
 	done
 }
+# precision preset benchtime: nmt in float32 and in int8 (a process
+# each), the reference in float32, bf16 and int8, one line per search with
+# every figure and the ratios of int8 to nmt's float32 and to the
+# reference's fastest precision.
+precision() {
+	local p=$1 n=$2 o32 o8 s b g32 g8 best bestp rp v
+	local -A r
+	o32=$(gobench "$p" "$n") || { printf 'precision %s: nmt float32 benchmark failed:\n%s\n' "$p" "$(echo "$o32" | tail -20)"; return 1; }
+	o8=$(gobench "$p-int8" "$n") || { printf 'precision %s: nmt int8 benchmark failed:\n%s\n' "$p" "$(echo "$o8" | tail -20)"; return 1; }
+	for rp in float32 bf16 int8; do
+		r[$rp]=$(refdecode "$p" $rp) || { printf 'precision %s: reference %s failed:\n%s\n' "$p" $rp "$(echo "${r[$rp]}" | tail -20)"; return 1; }
+	done
+	for s in greedy beam5; do
+		[ $s = greedy ] && b=1 || b=5
+		g32=$(gorate "$o32" "$p" $s)
+		g8=$(gorate "$o8" "$p-int8" $s)
+		best=0 bestp=-
+		local line=""
+		for rp in float32 bf16 int8; do
+			v=$(refrate "${r[$rp]}" $b)
+			line="$line $rp ${v:--}"
+			if awk -v a="${v:-0}" -v b="$best" 'BEGIN { exit !(a > b) }'; then best=$v bestp=$rp; fi
+		done
+		printf 'precision %-6s %-6s threads %d: nmt float32 %s, int8 %s sent/s (int8/float32 %s); reference%s sent/s; int8/reference %s (%s) %s; float32/reference float32 %s\n' \
+			"$p" "$s" "$threads" "$g32" "$g8" "$(ratio "$g8" "$g32")" "$line" "$bestp" "$(ratio "$g8" "$best")" "$(ratio "$g32" "$(refrate "${r[float32]}" $b)")"
+	done
+}
 # OpenBLAS's kernels follow OPENBLAS_CORETYPE, which both sides inherit.
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-unset, OpenBLAS picks}, threads $threads"
 for what in "${@:-small decode}"; do
@@ -83,5 +130,7 @@ for what in "${@:-small decode}"; do
 	iwslt) train iwslt 4 BenchmarkTrainIWSLT ;;
 	decode) decode small 3 ;;
 	decode-iwslt) decode iwslt 2 ;;
+	precision) precision small 3 ;;
+	precision-iwslt) precision iwslt 2 ;;
 	esac
 done

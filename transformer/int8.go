@@ -154,6 +154,7 @@ func packInt8(t int8Target, q *quant.Matrix) error {
 // mistake would give NaN, not a plausible output.
 func released(w *ts.Tensor) *ts.Tensor {
 	shape := w.MustSize()
+	w.MustRequiresGrad_(false) // a leaf that requires grad takes no in-place op, NoGrad or not
 	w.MustSet_()
 	nan := ts.MustFull([]int64{1}, ts.FloatScalar(math.NaN()), gotch.Float, gotch.CPU)
 	return adopt(nan.MustExpand(shape, false, true))
