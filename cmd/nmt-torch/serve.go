@@ -60,7 +60,7 @@ func serveLoader(c *cli.Context) (func() ([]serve.Loaded, error), error) {
 		}
 		prec, err := translate.ParsePrecision(c.String("precision"))
 		if err != nil {
-			return nil, fmt.Errorf("--%w", err)
+			return nil, fmt.Errorf("--precision: %w", err)
 		}
 		return func() ([]serve.Loaded, error) {
 			specs, err := serve.ReadModels(p)
