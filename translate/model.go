@@ -162,6 +162,14 @@ func loadCheckpoint(path string, o LoadOptions) (*checkpoint, error) {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	prec := o.Precision
+	if o.Device.IsCuda() && prec != Float32 {
+		if hdr, _, err := train.ReadCheckpointHeader(path); err == nil && hdr.Int8() && prec == Auto {
+			prec = Int8
+		}
+		if prec == Int8 {
+			return nil, fmt.Errorf("checkpoint %s: int8 products run on the CPU, not %v", path, o.Device)
+		}
+	}
 	var q8 map[string]*quant.Matrix
 	load := func(cfg transformer.Config, vars []train.Param, byName map[string]train.Blob) error {
 		stored := false // an int8 checkpoint
@@ -175,9 +183,6 @@ func loadCheckpoint(path string, o LoadOptions) (*checkpoint, error) {
 			}
 		}
 		if prec == Int8 {
-			if o.Device.IsCuda() {
-				return fmt.Errorf("int8 products run on the CPU, not %v", o.Device)
-			}
 			var err error
 			if q8, err = int8Weights(cfg, byName, stored); err != nil {
 				return err
