@@ -52,7 +52,8 @@ func texts(t *testing.T, m *translate.Model, lines []string, beam, nbest int) []
 // row's step of the float32 one (quantize-dequantize error per layer),
 // drops the optimizer state and loads in int8 by itself; loaded, it
 // translates (greedy, beam n-best) exactly as the float32 checkpoint
-// quantized on load does, and loading it twice gives the same again.
+// quantized on load does, and loading it again, or as an ensemble of it
+// twice (the same probabilities averaged), gives the same again.
 // Loaded as float32, its weights are the dequantized ones.
 func TestQuantizeRoundTrip(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "int8.ckpt")
@@ -81,12 +82,16 @@ func TestQuantizeRoundTrip(t *testing.T) {
 	onLoad := load(t, toyPath(), translate.Int8)
 	stored8 := load(t, out, translate.Auto)
 	again := load(t, out, translate.Int8)
+	twice, err := translate.LoadWith([]string{out, out}, translate.LoadOptions{Device: gotch.CPU})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if stored8.Precision() != translate.Int8 || load(t, toyPath(), translate.Auto).Precision() != translate.Float32 {
 		t.Fatalf("precisions: int8 checkpoint %v", stored8.Precision())
 	}
 	for _, beam := range []int{1, 4} {
 		want := texts(t, onLoad, lines, beam, min(beam, 2))
-		for name, m := range map[string]*translate.Model{"int8 checkpoint": stored8, "loaded again": again} {
+		for name, m := range map[string]*translate.Model{"int8 checkpoint": stored8, "loaded again": again, "an ensemble of it twice": twice} {
 			if got := texts(t, m, lines, beam, min(beam, 2)); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("beam %d: %s translates otherwise than quantizing on load", beam, name)
 			}
