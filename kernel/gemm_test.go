@@ -17,14 +17,7 @@ import (
 // before.
 func withGEMM(t *testing.T, engine string, f func()) {
 	t.Helper()
-	before, _ := kernel.GEMM()
-	defer kernel.ConfigureGEMM(before)
-	if got, err := kernel.ConfigureGEMM(engine); err != nil {
-		t.Skip(err)
-	} else if got != engine {
-		t.Fatalf("ConfigureGEMM(%q) chose %q", engine, got)
-	}
-	f()
+	withEngine(t, kernel.GEMM, kernel.ConfigureGEMM, engine, f)
 }
 
 // Linear's output and gradients (input, weight, bias) against libtorch's

@@ -8,6 +8,21 @@ import (
 	"github.com/sugarme/gotch/ts"
 )
 
+// withEngine runs f with engine set by configure (ConfigureGEMM,
+// ConfigureInt8), restoring the one current (GEMM, Int8Engine) gave
+// before; it skips where the engine cannot run here.
+func withEngine(t *testing.T, current func() (string, string), configure func(string) (string, error), engine string, f func()) {
+	t.Helper()
+	before, _ := current()
+	defer configure(before)
+	if got, err := configure(engine); err != nil {
+		t.Skip(err)
+	} else if got != engine {
+		t.Fatalf("configuring engine %q chose %q", engine, got)
+	}
+	f()
+}
+
 func randTensor(rng *rand.Rand, sizes ...int64) *ts.Tensor {
 	n := int64(1)
 	for _, s := range sizes {

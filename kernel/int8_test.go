@@ -19,14 +19,7 @@ import (
 // use before.
 func withInt8(t *testing.T, engine string, f func()) {
 	t.Helper()
-	before, _ := kernel.Int8Engine()
-	defer kernel.ConfigureInt8(before)
-	if got, err := kernel.ConfigureInt8(engine); err != nil {
-		t.Skip(err)
-	} else if got != engine {
-		t.Fatalf("ConfigureInt8(%q) chose %q", engine, got)
-	}
-	f()
+	withEngine(t, kernel.Int8Engine, kernel.ConfigureInt8, engine, f)
 }
 
 // packTensor quantizes w [N, K] (any view) by rows and packs it.
