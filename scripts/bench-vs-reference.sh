@@ -9,8 +9,9 @@
 # say why they were skipped on a CPU without bf16 products (nmt env,
 # "bf16 products"). PRECISIONS (default "float32 bf16") chooses;
 # REF_PRECISIONS (default PRECISIONS) the ones the reference runs in (its
-# figure is "-" in the others: libtorch 1.13's CPU bf16 products are 30
-# times slower than float32's on a CPU without AVX-512, too slow to time).
+# figure is "-" in the others: libtorch 1.13's CPU bf16 products are
+# about 60 times slower than float32's on a CPU without AVX-512, too slow
+# to time).
 #
 # Usage: THREADS=2 bash scripts/bench-vs-reference.sh [small|iwslt|decode|decode-iwslt|precision|precision-iwslt]...
 #
