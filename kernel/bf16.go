@@ -79,6 +79,20 @@ func ConfigureBF16(setting string) (string, error) {
 	return bf16Engine, nil
 }
 
+// SetBF16 is ConfigureBF16(setting) with a function that sets the engine
+// in use before again (with its reason), for a change that lasts a scope:
+//
+//	restore, err := kernel.SetBF16(kernel.BF16Emulate)
+//	if err != nil { ... }
+//	defer restore()
+func SetBF16(setting string) (restore func(), err error) {
+	engine, why := bf16Engine, bf16Why
+	if _, err := ConfigureBF16(setting); err != nil {
+		return func() {}, err
+	}
+	return func() { setBF16(engine, why) }, nil
+}
+
 func setBF16(engine, why string) {
 	e := map[string]C.int{BF16None: 0, BF16OneDNN: 1, BF16Emulate: 2, BF16Autocast: 3}[engine]
 	C.nmt_set_bf16_engine(e)

@@ -22,19 +22,15 @@ import (
 // CPU without AVX-512).
 func withBF16Engine(t *testing.T, engine string, f func()) {
 	t.Helper()
-	defer restoreBF16()
-	if got, err := kernel.ConfigureBF16(engine); err != nil {
+	restore, err := kernel.SetBF16(engine)
+	if err != nil {
 		t.Skip(err)
-	} else if got != engine {
-		t.Fatalf("ConfigureBF16(%q) chose %q", engine, got)
+	}
+	defer restore()
+	if got, _ := kernel.BF16Engine(); got != engine {
+		t.Fatalf("SetBF16(%q) chose %q", engine, got)
 	}
 	f()
-}
-
-// restoreBF16 sets the bf16 engine of the process's settings again.
-func restoreBF16() {
-	s, _ := kernel.Env()
-	kernel.ConfigureBF16(s.BF16)
 }
 
 // rounded is t's values rounded to bf16, as float64 (the exact inputs of

@@ -20,10 +20,11 @@ import (
 func bf16Config(t *testing.T) Config {
 	t.Helper()
 	if e, _ := kernel.BF16Engine(); e == kernel.BF16None {
-		if _, err := kernel.ConfigureBF16(kernel.BF16Emulate); err != nil {
+		restore, err := kernel.SetBF16(kernel.BF16Emulate)
+		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(restoreBF16)
+		t.Cleanup(restore)
 	}
 	c := realConfig(t)
 	c.Model.Dim, c.Model.Heads = 64, 2 // head size 32: the CPU attention kernels in eval-bleu's search
@@ -227,17 +228,11 @@ func TestPrecisionErrors(t *testing.T) {
 			t.Errorf("precision %q: %v", p, err)
 		}
 	}
-	defer restoreBF16()
-	kernel.ConfigureBF16(kernel.BF16None)
+	restore, _ := kernel.SetBF16(kernel.BF16None)
+	defer restore()
 	c.Machine.Precision = "bf16"
 	_, err := New(c, Options{Build: BuildTransformer, Log: testLog{t}})
 	if err == nil || !strings.Contains(err.Error(), "precision bf16") {
 		t.Fatalf("bf16 without an engine: %v", err)
 	}
-}
-
-// restoreBF16 sets the bf16 engine of the process's settings again.
-func restoreBF16() {
-	s, _ := kernel.Env()
-	kernel.ConfigureBF16(s.BF16)
 }

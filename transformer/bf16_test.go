@@ -16,10 +16,11 @@ import (
 // process's setting after) or skips where it cannot run here.
 func withBF16Engine(t *testing.T, engine string, f func()) {
 	t.Helper()
-	defer restoreBF16()
-	if _, err := kernel.ConfigureBF16(engine); err != nil {
+	restore, err := kernel.SetBF16(engine)
+	if err != nil {
 		t.Skip(err)
 	}
+	defer restore()
 	f()
 }
 
@@ -148,10 +149,4 @@ func TestBF16IncrementalDecoding(t *testing.T) {
 			t.Errorf("bf16 steps against float32 steps: relative difference %.2e, want bf16's (1e-6 to 1e-2)", d)
 		}
 	})
-}
-
-// restoreBF16 sets the bf16 engine of the process's settings again.
-func restoreBF16() {
-	s, _ := kernel.Env()
-	kernel.ConfigureBF16(s.BF16)
 }

@@ -22,9 +22,12 @@ import (
 // same rounding).
 func TestBF16Decoding(t *testing.T) {
 	m32 := loadToy(t)
-	defer restoreBF16()
 	if e, _ := kernel.BF16Engine(); e == kernel.BF16None {
-		kernel.ConfigureBF16(kernel.BF16Emulate)
+		restore, err := kernel.SetBF16(kernel.BF16Emulate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer restore()
 	}
 	m16, err := translate.LoadWith([]string{filepath.Join("testdata", "toy.ckpt")}, translate.LoadOptions{Device: gotch.CPU, Precision: translate.BF16})
 	if err != nil {
@@ -75,8 +78,8 @@ func TestPrecisionErrors(t *testing.T) {
 	if _, err := translate.LoadWith(ck, translate.LoadOptions{Device: gotch.CPU, Precision: "int4"}); err == nil || !strings.Contains(err.Error(), `"int4"`) {
 		t.Errorf("int4: %v", err)
 	}
-	defer restoreBF16()
-	kernel.ConfigureBF16(kernel.BF16None)
+	restore, _ := kernel.SetBF16(kernel.BF16None)
+	defer restore()
 	if _, err := translate.LoadWith(ck, translate.LoadOptions{Device: gotch.CPU, Precision: translate.BF16}); err == nil || !strings.Contains(err.Error(), "precision bf16") {
 		t.Errorf("bf16 without an engine: %v", err)
 	}
@@ -84,10 +87,4 @@ func TestPrecisionErrors(t *testing.T) {
 	if _, err := translate.LoadWith(ck, translate.LoadOptions{Device: gotch.CPU, Precision: translate.BF16}); err == nil || !strings.Contains(err.Error(), "NMT_BF16=onednn or emulate") {
 		t.Errorf("bf16 on the CPU's autocast: %v", err)
 	}
-}
-
-// restoreBF16 sets the bf16 engine of the process's settings again.
-func restoreBF16() {
-	s, _ := kernel.Env()
-	kernel.ConfigureBF16(s.BF16)
 }
