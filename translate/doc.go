@@ -14,7 +14,8 @@
 //	translate      Preprocess:  data/prep -> text (normalise, tokenize,
 //	                            lowercase), bpe (segment), data (ids)
 //	               Search:      decode (batches, beam search) -> transformer
-//	                            -> tch (libtorch)
+//	                            -> kernel (products, attention, search
+//	                            steps) -> tch (libtorch)
 //	               Postprocess: data/prep -> data (symbols), bpe (join),
 //	                            text (detokenize)
 //	cmd/nmt-torch  Writer: the format, to standard output
