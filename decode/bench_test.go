@@ -2,6 +2,7 @@ package decode_test
 
 import (
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 
@@ -27,6 +28,8 @@ import (
 // (transformer.Model.QuantizeInt8), as the reference's --precision int8;
 // run it in a process of its own (-bench 'Decode/^iwslt-int8$/') to
 // compare, so that no float32 model's memory is held beside it.
+// NMT_BENCH_INT8_FLOAT32=encoder keeps the int8 model's encoder in float32
+// (nmt translate --int8-float32 encoder).
 func BenchmarkDecode(b *testing.B) {
 	tch.LockThread()
 	if err := kernel.Start(); err != nil { // NMT_THREADS and the rest, as commands do
@@ -80,7 +83,11 @@ func benchModel(b *testing.B, preset string) *transformer.Model {
 	}
 	m.SetTraining(false)
 	if int8 {
-		if err := m.QuantizeInt8(false); err != nil {
+		var keep func(string) bool
+		if os.Getenv("NMT_BENCH_INT8_FLOAT32") == "encoder" {
+			keep = func(name string) bool { return strings.HasPrefix(name, "encoder.") }
+		}
+		if err := m.QuantizeInt8(keep); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -161,15 +161,15 @@ func released(w *ts.Tensor) *ts.Tensor {
 }
 
 // QuantizeInt8 is UseInt8 with the model's own float32 weights, each
-// quantized by rows (quant.Int8); the output projection stays float32
-// where outputFloat32 is set.
-func (m *Model) QuantizeInt8(outputFloat32 bool) error {
+// quantized by rows (quant.Int8), but those keepFloat32 (nil: none)
+// reports for their Int8Weights name, which stay float32.
+func (m *Model) QuantizeInt8(keepFloat32 func(name string) bool) error {
 	byName := map[string]*ts.Tensor{}
 	for _, t := range m.int8Targets() {
 		byName[t.name] = t.w
 	}
 	return m.UseInt8(func(name string) (*quant.Matrix, error) {
-		if name == OutputProjection && outputFloat32 {
+		if keepFloat32 != nil && keepFloat32(name) {
 			return nil, nil
 		}
 		w := byName[name]

@@ -41,7 +41,7 @@ func TestInt8EveryNormInit(t *testing.T) {
 				perturb(vs8, 4)
 				m.SetTraining(false)
 				m8.SetTraining(false)
-				if err := m8.QuantizeInt8(false); err != nil {
+				if err := m8.QuantizeInt8(nil); err != nil {
 					t.Fatal(err)
 				}
 				if !m8.Int8() || m.Int8() {
@@ -175,4 +175,48 @@ func TestInt8Weights(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "int8 weight [2, 3] for a [48, 16] parameter") {
 		t.Errorf("a matrix of the wrong shape: %v", err)
 	}
+}
+
+// TestQuantizeInt8KeepsFloat32: the weights QuantizeInt8 is told to keep
+// (here the encoder's) stay float32: the encoder's output equals the
+// float32 model's bit for bit, while the decoder, in int8, differs from
+// it within the quantization's error.
+func TestQuantizeInt8KeepsFloat32(t *testing.T) {
+	outer := ts.NewScope()
+	defer outer.Close()
+	cfg := tiny("none", "fixup")
+	cfg.Dim, cfg.FFNDim = 128, 160
+	vs, m := build(t, cfg, 3)
+	perturb(vs, 4)
+	vs8, m8 := build(t, cfg, 3)
+	perturb(vs8, 4)
+	m.SetTraining(false)
+	m8.SetTraining(false)
+	var asked []string
+	err := m8.QuantizeInt8(func(name string) bool {
+		asked = append(asked, name)
+		return strings.HasPrefix(name, "encoder.")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != len(cfg.Int8Weights()) {
+		t.Fatalf("asked about %d weights, want %d", len(asked), len(cfg.Int8Weights()))
+	}
+	if fc1 := vs8.Variables()["encoder.layers.0.fc1.weight"]; fc1.Numel() != uint(cfg.FFNDim*cfg.Dim) {
+		t.Errorf("the kept encoder's fc1 holds %d values", fc1.Numel())
+	}
+	src := ids([][]int64{{1, 1, 5, 6, 7, 2}, {8, 9, 10, 11, 12, 2}})
+	prev := ids([][]int64{{2, 9, 10, 11, 4, 5}, {2, 3, 4, 5, 6, 7}})
+	ts.NoGrad(func() {
+		e, e8 := m.Encode(src), m8.Encode(src)
+		if d := maxAbsDiff(e8.Out, e.Out); d != 0 {
+			t.Errorf("encoder kept in float32: |int8 model - float32| = %g, want 0", d)
+		}
+		want := m.Forward(src, prev).MustLogSoftmax(-1, gotch.Float, true)
+		got := m8.Forward(src, prev).MustLogSoftmax(-1, gotch.Float, true)
+		if d := maxAbsDiff(got, want); d == 0 || d > 0.03*rangeOf(want) {
+			t.Errorf("decoder in int8: |int8 - float32| = %g of a range of %g", d, rangeOf(want))
+		}
+	})
 }

@@ -184,7 +184,7 @@ func loadCheckpoint(path string, o LoadOptions) (*checkpoint, error) {
 		}
 		if prec == Int8 {
 			var err error
-			if q8, err = int8Weights(cfg, byName, stored); err != nil {
+			if q8, err = int8Weights(cfg, byName, stored, o.Int8); err != nil {
 				return err
 			}
 		}
@@ -220,12 +220,16 @@ func loadCheckpoint(path string, o LoadOptions) (*checkpoint, error) {
 }
 
 // int8Weights returns the int8 matrices of the weights cfg.Int8Weights
-// names: as stored in an int8 checkpoint (nil for one stored in float32,
-// which stays so), or quantized from a float32 one. The output projection
-// is the shared embedding's where it has no tensor of its own.
-func int8Weights(cfg transformer.Config, byName map[string]train.Blob, stored bool) (map[string]*quant.Matrix, error) {
+// names that o puts in int8: as stored in an int8 checkpoint (none for
+// one stored in float32, which stays so), or quantized from a float32
+// one. The output projection is the shared embedding's where it has no
+// tensor of its own.
+func int8Weights(cfg transformer.Config, byName map[string]train.Blob, stored bool, o QuantizeOptions) (map[string]*quant.Matrix, error) {
 	q8 := map[string]*quant.Matrix{}
 	for _, n := range cfg.Int8Weights() {
+		if !o.quantizes(n) {
+			continue // loaded in float32, dequantized where stored in int8
+		}
 		b, ok := byName["model."+n]
 		if !ok && n == transformer.OutputProjection {
 			b, ok = byName["model."+sharedEmbedding(cfg)]

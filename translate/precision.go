@@ -54,6 +54,10 @@ func ParsePrecision(s string) (Precision, error) {
 type LoadOptions struct {
 	Device    gotch.Device
 	Precision Precision // Auto: the checkpoint's
+	// Int8 keeps parts of a model loaded in Int8 in float32: Encoder and
+	// Output Float32 (an int8 checkpoint's are dequantized). Embeddings
+	// are a matter of files (Quantize): they must be left unset.
+	Int8 QuantizeOptions
 }
 
 // check reports a precision the device cannot decode in, naming what is
@@ -61,6 +65,12 @@ type LoadOptions struct {
 func (o LoadOptions) check() error {
 	if _, err := ParsePrecision(string(o.Precision)); err != nil {
 		return fmt.Errorf("translate: %w", err)
+	}
+	if _, _, err := o.Int8.check(); err != nil {
+		return fmt.Errorf("translate: int8 %w", err)
+	}
+	if o.Int8.Embeddings != Auto {
+		return fmt.Errorf("translate: int8 embeddings %q: the embeddings' precision is chosen in files (nmt quantize --embeddings), not at load", o.Int8.Embeddings)
 	}
 	if o.Precision != BF16 {
 		return nil

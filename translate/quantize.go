@@ -25,11 +25,25 @@ import (
 // transformer.OutputProjection unless the embedding itself is int8.
 const ScaleSuffix = ".int8_scale"
 
-// QuantizeOptions choose what Quantize stores in int8 beside the linear
-// layers' weights, which always are.
+// QuantizeOptions choose which weights Quantize stores in int8, and which
+// ones a float32 checkpoint loaded in int8 (LoadOptions.Int8) keeps in
+// float32: the decoder's linear layers always run in int8.
 type QuantizeOptions struct {
-	Embeddings Precision // Float32 (also Auto) or Int8
+	Embeddings Precision // Float32 (also Auto) or Int8; files only
+	Encoder    Precision // the encoder's linear layers: Int8 (also Auto) or Float32
 	Output     Precision // the output projection: Int8 (also Auto) or Float32
+}
+
+// quantizes reports whether o puts the weight name (as
+// transformer.Config.Int8Weights names it) in int8.
+func (o QuantizeOptions) quantizes(name string) bool {
+	switch {
+	case name == transformer.OutputProjection:
+		return o.Output != Float32
+	case strings.HasPrefix(name, "encoder."):
+		return o.Encoder != Float32
+	}
+	return true
 }
 
 // QuantizedTensor is what quantizing one weight cost.
@@ -50,9 +64,9 @@ type QuantizeReport struct {
 
 // Quantize writes an int8 checkpoint of the float32 checkpoint in to out
 // (atomically): every linear layer's weight quantized by output channel
-// (quant.Int8), the output projection too unless o.Output is Float32, the
-// embeddings where o.Embeddings is Int8; biases, norms and Fixup's scalars
-// stay float32.
+// (quant.Int8), the encoder's and the output projection too unless
+// o.Encoder or o.Output is Float32, the embeddings where o.Embeddings is
+// Int8; biases, norms and Fixup's scalars stay float32.
 func Quantize(in, out string, o QuantizeOptions) (*QuantizeReport, error) {
 	embed8, out8, err := o.check()
 	if err != nil {
@@ -75,7 +89,7 @@ func Quantize(in, out string, o QuantizeOptions) (*QuantizeReport, error) {
 	}
 	which := map[string]bool{}
 	for _, n := range cfg.Int8Weights() {
-		which["model."+n] = n != transformer.OutputProjection || out8
+		which["model."+n] = o.quantizes(n)
 	}
 	for _, n := range []string{"encoder.embed_tokens.weight", "decoder.embed_tokens.weight"} {
 		which["model."+n] = embed8
@@ -135,6 +149,11 @@ func (o QuantizeOptions) check() (embed8, out8 bool, err error) {
 	case Auto, Float32, Int8:
 	default:
 		return false, false, fmt.Errorf("quantize: output projection %q: want int8 or float32", o.Output)
+	}
+	switch o.Encoder {
+	case Auto, Float32, Int8:
+	default:
+		return false, false, fmt.Errorf("quantize: encoder %q: want int8 or float32", o.Encoder)
 	}
 	return o.Embeddings == Int8, o.Output != Float32, nil
 }

@@ -215,3 +215,54 @@ func TestInt8BadInput(t *testing.T) {
 		t.Error("--output bf16 accepted")
 	}
 }
+
+// TestInt8EncoderFloat32: --encoder float32 (QuantizeOptions.Encoder)
+// stores the encoder's linear weights in float32 and the decoder's in
+// int8; that checkpoint translates as the float32 one loaded in int8
+// with its encoder kept in float32 (LoadOptions.Int8, --int8-float32
+// encoder). Bad values are refused by name.
+func TestInt8EncoderFloat32(t *testing.T) {
+	dir := t.TempDir()
+	enc := filepath.Join(dir, "enc32.ckpt")
+	if _, err := translate.Quantize(toyPath(), enc, translate.QuantizeOptions{Encoder: translate.Float32}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stored, err := translate.ReadModel(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, s := range stored {
+		if strings.HasSuffix(s.Name, "proj_weight") || strings.HasSuffix(s.Name, "proj.weight") || strings.HasSuffix(s.Name, "fc1.weight") || strings.HasSuffix(s.Name, "fc2.weight") {
+			n[strings.SplitN(s.Name, ".", 2)[0]+" "+s.DType]++
+		}
+	}
+	if n["encoder int8"] != 0 || n["encoder float32"] == 0 || n["decoder float32"] != 0 || n["decoder int8"] == 0 {
+		t.Errorf("--encoder float32: linear weights by part and dtype %v", n)
+	}
+	tch.LockThread()
+	tch.SetThreads(1)
+	onLoad, err := translate.LoadWith([]string{toyPath()}, translate.LoadOptions{Device: gotch.CPU, Precision: translate.Int8,
+		Int8: translate.QuantizeOptions{Encoder: translate.Float32}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := toyLines(t)
+	for _, beam := range []int{1, 4} {
+		want := texts(t, onLoad, lines, beam, 1)
+		if got := texts(t, load(t, enc, translate.Auto), lines, beam, 1); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("beam %d: the --encoder float32 checkpoint translates otherwise than --int8-float32 encoder on load", beam)
+		}
+	}
+	for _, o := range []translate.LoadOptions{
+		{Device: gotch.CPU, Precision: translate.Int8, Int8: translate.QuantizeOptions{Encoder: "bf16"}},
+		{Device: gotch.CPU, Precision: translate.Int8, Int8: translate.QuantizeOptions{Embeddings: translate.Int8}},
+	} {
+		if _, err := translate.LoadWith([]string{toyPath()}, o); err == nil || !strings.Contains(err.Error(), "int8") {
+			t.Errorf("%+v: %v", o.Int8, err)
+		}
+	}
+	if _, err := translate.Quantize(toyPath(), filepath.Join(dir, "x.ckpt"), translate.QuantizeOptions{Encoder: "int4"}); err == nil || !strings.Contains(err.Error(), `encoder "int4"`) {
+		t.Errorf("--encoder int4: %v", err)
+	}
+}

@@ -17,11 +17,12 @@ func quantizeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "quantize",
 		Usage:     cmdinfo.TorchUsage("quantize"),
-		UsageText: "nmt quantize --checkpoint model/checkpoint_best.ckpt --out model/int8.ckpt [--embeddings int8] [--output float32]",
+		UsageText: "nmt quantize --checkpoint model/checkpoint_best.ckpt --out model/int8.ckpt [--embeddings int8] [--encoder float32] [--output float32]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "checkpoint", Required: true, Usage: "float32 checkpoint to quantize"},
 			&cli.StringFlag{Name: "out", Required: true, Usage: "int8 checkpoint to write"},
 			&cli.StringFlag{Name: "embeddings", Value: "float32", Usage: "float32 or int8 (per row)"},
+			&cli.StringFlag{Name: "encoder", Value: "int8", Usage: "the encoder's linear layers: int8 or float32"},
 			&cli.StringFlag{Name: "output", Value: "int8", Usage: "the output projection: int8 or float32"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json (every quantized tensor's error)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "text: list every quantized tensor's largest and relative RMS error"},
@@ -31,6 +32,9 @@ func quantizeCommand() *cli.Command {
 			var err error
 			if o.Embeddings, err = translate.ParsePrecision(c.String("embeddings")); err != nil {
 				return fmt.Errorf("--embeddings: %w", err)
+			}
+			if o.Encoder, err = translate.ParsePrecision(c.String("encoder")); err != nil {
+				return fmt.Errorf("--encoder: %w", err)
 			}
 			if o.Output, err = translate.ParsePrecision(c.String("output")); err != nil {
 				return fmt.Errorf("--output: %w", err)

@@ -61,6 +61,22 @@ func TestQuantizeCommand(t *testing.T) {
 	if outs[0] != outs[1] {
 		t.Errorf("the int8 checkpoint translates %q, the float32 one in int8 %q", outs[0], outs[1])
 	}
+	// The encoder kept in float32: in the file (--encoder) or on load (--int8-float32).
+	qe := filepath.Join(t.TempDir(), "int8-enc32.ckpt")
+	if out, _, err := runApp(t, "quantize", "--checkpoint", ck, "--out", qe, "--encoder", "float32"); err != nil || !strings.Contains(out, "tensors in int8") {
+		t.Fatalf("nmt quantize --encoder float32: %q, %v", out, err)
+	}
+	var encOuts []string
+	for _, args := range [][]string{{"--checkpoint", qe}, {"--checkpoint", ck, "--precision", "int8", "--int8-float32", "encoder"}} {
+		o, errs, err := runCLI(t, input, append(args, "--beam", "2", "--max-len-b", "4", "--device", "cpu")...)
+		if err != nil || strings.Count(o, "\n") != 2 {
+			t.Fatalf("nmt translate %v: %q %v %s", args, o, err, errs)
+		}
+		encOuts = append(encOuts, o)
+	}
+	if encOuts[0] != encOuts[1] {
+		t.Errorf("--encoder float32 translates %q, --int8-float32 encoder %q", encOuts[0], encOuts[1])
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -69,6 +85,8 @@ func TestQuantizeCommand(t *testing.T) {
 		{[]string{"quantize", "--checkpoint", q, "--out", q + ".2"}, "already an int8 checkpoint"},
 		{[]string{"quantize", "--checkpoint", ck, "--out", q + ".3", "--embeddings", "int4"}, `--embeddings: precision "int4"`},
 		{[]string{"translate", "--checkpoint", q, "--precision", "fp16"}, `--precision: precision "fp16": want float32, bf16, int8 or auto`},
+		{[]string{"translate", "--checkpoint", ck, "--precision", "int8", "--int8-float32", "decoder"}, `--int8-float32 "decoder": want encoder or output`},
+		{[]string{"quantize", "--checkpoint", ck, "--out", q + ".4", "--encoder", "bf16"}, `encoder "bf16": want int8 or float32`},
 	} {
 		_, _, err := runApp(t, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sugarme/gotch"
 	"github.com/urfave/cli/v2"
 
 	"github.com/fixup-nmt/nmt/internal/cmdinfo"
@@ -58,9 +59,8 @@ func serveLoader(c *cli.Context) (func() ([]serve.Loaded, error), error) {
 		if _, err := serve.ReadModels(p); err != nil {
 			return nil, err
 		}
-		prec, err := translate.ParsePrecision(c.String("precision"))
-		if err != nil {
-			return nil, fmt.Errorf("--precision: %w", err)
+		if _, err := loadOptions(c, gotch.CPU); err != nil {
+			return nil, err
 		}
 		return func() ([]serve.Loaded, error) {
 			specs, err := serve.ReadModels(p)
@@ -73,7 +73,8 @@ func serveLoader(c *cli.Context) (func() ([]serve.Loaded, error), error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s: model %q: %w", p, sp.Name, err)
 				}
-				m, err := translate.LoadWith(sp.Checkpoints, translate.LoadOptions{Device: dev, Precision: prec})
+				lo, _ := loadOptions(c, dev) // checked above
+				m, err := translate.LoadWith(sp.Checkpoints, lo)
 				if err != nil {
 					return nil, fmt.Errorf("%s: model %q: %w", p, sp.Name, err)
 				}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/sugarme/gotch"
 	"github.com/urfave/cli/v2"
 
 	"github.com/fixup-nmt/nmt/internal/cmdinfo"
@@ -50,6 +51,7 @@ func modelFlags(required bool) []cli.Flag {
 		&cli.BoolFlag{Name: "exhaustive-stop", Usage: "stop a sentence only when no unfinished hypothesis can beat the finished ones under the length penalty (fairseq stops at beam finished hypotheses)"},
 		&cli.StringFlag{Name: "device", Value: "auto", Usage: "auto, cpu, cuda or cuda:N"},
 		&cli.StringFlag{Name: "precision", Value: "auto", Usage: precisionUsage()},
+		&cli.StringSliceFlag{Name: "int8-float32", Usage: "in int8: parts kept in float32, encoder and/or output (the output projection); repeat or separate by commas"},
 		&cli.IntFlag{Name: "max-tokens", Value: 4096, Usage: "source tokens per batch, padding included (0: no bound)"},
 		&cli.IntFlag{Name: "batch-size", Usage: "sentences per batch (0: no bound)"},
 		&cli.IntFlag{Name: "threads", Usage: fmt.Sprintf("libtorch threads, 1..%d (0: NMT_THREADS or all cores)", maxThreads())},
@@ -96,16 +98,38 @@ func loadModel(c *cli.Context) (*translate.Model, translate.Options, error) {
 	if err != nil {
 		return nil, o, err
 	}
-	prec, err := translate.ParsePrecision(c.String("precision"))
+	lo, err := loadOptions(c, dev)
 	if err != nil {
-		return nil, o, fmt.Errorf("--precision: %w", err)
+		return nil, o, err
 	}
-	m, err := translate.LoadWith(c.StringSlice("checkpoint"), translate.LoadOptions{Device: dev, Precision: prec})
+	m, err := translate.LoadWith(c.StringSlice("checkpoint"), lo)
 	if err != nil {
 		return nil, o, err
 	}
 	o.MaxPositions = m.MaxPositions()
 	return m, o, o.Validate()
+}
+
+// loadOptions reads --precision and --int8-float32 for a model on dev.
+func loadOptions(c *cli.Context, dev gotch.Device) (translate.LoadOptions, error) {
+	o := translate.LoadOptions{Device: dev}
+	var err error
+	if o.Precision, err = translate.ParsePrecision(c.String("precision")); err != nil {
+		return o, fmt.Errorf("--precision: %w", err)
+	}
+	for _, v := range c.StringSlice("int8-float32") {
+		for _, part := range strings.Split(v, ",") {
+			switch strings.TrimSpace(part) {
+			case "encoder":
+				o.Int8.Encoder = translate.Float32
+			case "output":
+				o.Int8.Output = translate.Float32
+			default:
+				return o, fmt.Errorf("--int8-float32 %q: want encoder or output", part)
+			}
+		}
+	}
+	return o, nil
 }
 
 func runTranslate(c *cli.Context) error {
