@@ -23,11 +23,14 @@ namespace nmt {
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 typedef float v8f_u __attribute__((vector_size(32), aligned(4), may_alias));
+typedef int32_t v8i_u __attribute__((vector_size(32), aligned(4), may_alias));
 
 NMT_INLINE v8f load8(const float *p) { return *reinterpret_cast<const v8f_u *>(p); }
 NMT_INLINE void store8(float *p, v8f v) { *reinterpret_cast<v8f_u *>(p) = v; }
 NMT_INLINE v8f splat8(float f) { return v8f{f, f, f, f, f, f, f, f}; }
 NMT_INLINE v8f max8(v8f a, v8f b) { return a > b ? a : b; }
+NMT_INLINE v8f min8(v8f a, v8f b) { return a < b ? a : b; }
+NMT_INLINE v8i load8i(const int32_t *p) { return *reinterpret_cast<const v8i_u *>(p); }
 NMT_INLINE float hmax8(v8f v) {
   float m = v[0];
   for (int l = 1; l < 8; l++) m = v[l] > m ? v[l] : m;

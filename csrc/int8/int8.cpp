@@ -201,16 +201,32 @@ Packed *pack(const int8_t *q, const float *scale, int64_t n, int64_t k) {
 // quantize_rows writes rows m0..m1-1 of x [*, k] to q (0..levels) with
 // each row's step sx and zero point zp: x ~ sx * (q - zp). The range
 // covers 0, so zeros (padding, ReLU) stay exact; a row that is not finite
-// gets step NaN.
+// gets step NaN. Eight columns at a time (simd.h), the rest one by one.
 NMT_CLONES void quantize_rows(const float *x, int64_t k, int64_t m0, int64_t m1, int levels,
                               uint8_t *q, float *sx, int32_t *zp) {
+  using nmt::v8f;
+  typedef uint8_t v8u8 __attribute__((vector_size(8)));
+  const int64_t k8 = k / 8 * 8;
   for (int64_t m = m0; m < m1; m++) {
     const float *r = x + m * k;
+    // NaN in bad for a NaN or an infinity, which min and max skip.
+    v8f lo8 = nmt::splat8(0), hi8 = lo8, bad8 = lo8;
+    for (int64_t j = 0; j < k8; j += 8) {
+      const v8f v = nmt::load8(r + j);
+      lo8 = nmt::min8(v, lo8);
+      hi8 = nmt::max8(v, hi8);
+      bad8 += v * 0.0f;
+    }
     float lo = 0, hi = 0, bad = 0;
-    for (int64_t j = 0; j < k; j++) {
+    for (int l = 0; l < 8; l++) {
+      lo = std::min(lo, lo8[l]);
+      hi = std::max(hi, hi8[l]);
+      bad += bad8[l];
+    }
+    for (int64_t j = k8; j < k; j++) {
       lo = std::min(lo, r[j]);
       hi = std::max(hi, r[j]);
-      bad += r[j] * 0.0f;  // NaN for a NaN or an infinity, which min and max skip
+      bad += r[j] * 0.0f;
     }
     float s = (hi - lo) / levels;
     if (bad != 0 || !std::isfinite(s)) {
@@ -224,10 +240,18 @@ NMT_CLONES void quantize_rows(const float *x, int64_t k, int64_t m0, int64_t m1,
     const int32_t z = static_cast<int32_t>(std::nearbyint(-lo * inv));
     sx[m] = s;
     zp[m] = z;
+    // r*inv + z lies in [-0.5, levels + 0.5]; +0.5, clamping and
+    // truncation round it.
     const float top = static_cast<float>(levels), zf = static_cast<float>(z) + 0.5f;
+    const v8f inv8 = nmt::splat8(inv), zf8 = nmt::splat8(zf), top8 = nmt::splat8(top),
+              zero8 = nmt::splat8(0);
     uint8_t *o = q + m * k;
-    for (int64_t j = 0; j < k; j++) {
-      // r*inv + z lies in [-0.5, levels + 0.5]; +0.5 and truncation round it.
+    for (int64_t j = 0; j < k8; j += 8) {
+      const v8f v = nmt::min8(top8, nmt::max8(zero8, nmt::load8(r + j) * inv8 + zf8));
+      const v8u8 b = __builtin_convertvector(__builtin_convertvector(v, nmt::v8i), v8u8);
+      std::memcpy(o + j, &b, 8);
+    }
+    for (int64_t j = k8; j < k; j++) {
       const float v = std::min(top, std::max(0.0f, r[j] * inv + zf));
       o[j] = static_cast<uint8_t>(static_cast<int32_t>(v));
     }
@@ -252,21 +276,30 @@ NMT_CLONES void dot_rows(const uint8_t *xq, const int8_t *w, int64_t k, int64_t 
 // dequantize writes out[m][j] = sx[m] * scale[j] * (c[m][j] - zp[m] *
 // wsum[j]) + bias[j] for rows m0..m1-1 of a part of cols columns (out,
 // scale, wsum and bias start at the part's first column; ldo is out's row
-// length).
+// length), eight columns at a time.
 NMT_CLONES void dequantize(const int32_t *c, int64_t m0, int64_t m1, int64_t cols,
                            const float *sx, const int32_t *zp, const float *scale,
                            const int32_t *wsum, const float *bias, float *out, int64_t ldo) {
+  using nmt::v8f;
+  using nmt::v8i;
+  const int64_t c8 = cols / 8 * 8;
   for (int64_t m = m0; m < m1; m++) {
     const int32_t *cr = c + (m - m0) * cols;
     float *o = out + m * ldo;
     const float a = sx[m];
     const int32_t z = zp[m];
-    if (bias != nullptr)
-      for (int64_t j = 0; j < cols; j++)
-        o[j] = static_cast<float>(cr[j] - z * wsum[j]) * (a * scale[j]) + bias[j];
-    else
-      for (int64_t j = 0; j < cols; j++)
-        o[j] = static_cast<float>(cr[j] - z * wsum[j]) * (a * scale[j]);
+    const v8f a8 = nmt::splat8(a);
+    const v8i z8 = v8i{z, z, z, z, z, z, z, z};
+    for (int64_t j = 0; j < c8; j += 8) {
+      v8f v = __builtin_convertvector(nmt::load8i(cr + j) - z8 * nmt::load8i(wsum + j), v8f) *
+              (a8 * nmt::load8(scale + j));
+      if (bias != nullptr) v += nmt::load8(bias + j);
+      nmt::store8(o + j, v);
+    }
+    for (int64_t j = c8; j < cols; j++) {
+      const float v = static_cast<float>(cr[j] - z * wsum[j]) * (a * scale[j]);
+      o[j] = bias != nullptr ? v + bias[j] : v;
+    }
   }
 }
 
