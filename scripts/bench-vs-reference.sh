@@ -15,9 +15,10 @@
 #
 # Usage: THREADS=2 bash scripts/bench-vs-reference.sh [small|iwslt|decode|decode-iwslt|precision|precision-iwslt]...
 #
-# precision and precision-iwslt decode with nmt in float32 and in int8
-# and with the reference in float32, bf16 and int8 (--precision), and
-# print every figure and the ratios (docs/decode.md, "int8").
+# precision and precision-iwslt decode with nmt in float32, in int8 and
+# in int8 with its encoder in float32, and with the reference in float32,
+# bf16 and int8 (--precision; REF_PRECISIONS chooses), and print every
+# figure and the ratios (docs/decode.md, "int8").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ref=${REF:-../shared/bench/transformer_ref.py}
@@ -105,22 +106,30 @@ decode() { # preset benchtime
 		done
 	done
 }
-# precision preset benchtime: nmt in float32 and in int8 (a process
-# each), the reference in float32, bf16 and int8, one line per search with
-# every figure and the ratios of int8 to nmt's float32 and to the
-# reference's fastest precision.
+# precision preset benchtime: nmt in float32, in int8 and in int8 with
+# its encoder in float32 (NMT_BENCH_INT8_FLOAT32=encoder, nmt translate
+# --int8-float32 encoder), a process each, the reference in the
+# precisions of REF_PRECISIONS (here default "float32 bf16 int8"; "-"
+# for one left out), one line per search with every figure and the
+# ratios of int8 to nmt's float32 and to the reference's fastest
+# precision.
 precision() {
-	local p=$1 n=$2 o32 o8 s b g32 g8 best bestp rp v
+	local p=$1 n=$2 o32 o8 o8e s b g32 g8 g8e best bestp rp v
+	local rps=${REF_PRECISIONS:-float32 bf16 int8}
 	local -A r
 	o32=$(gobench "$p" "$n") || { printf 'precision %s: nmt float32 benchmark failed:\n%s\n' "$p" "$(echo "$o32" | tail -20)"; return 1; }
 	o8=$(gobench "$p-int8" "$n") || { printf 'precision %s: nmt int8 benchmark failed:\n%s\n' "$p" "$(echo "$o8" | tail -20)"; return 1; }
+	o8e=$(NMT_BENCH_INT8_FLOAT32=encoder gobench "$p-int8" "$n") || { printf 'precision %s: nmt int8 (encoder float32) benchmark failed:\n%s\n' "$p" "$(echo "$o8e" | tail -20)"; return 1; }
 	for rp in float32 bf16 int8; do
+		r[$rp]=""
+		[[ " $rps " == *" $rp "* ]] || continue
 		r[$rp]=$(refdecode "$p" $rp) || { printf 'precision %s: reference %s failed:\n%s\n' "$p" $rp "$(echo "${r[$rp]}" | tail -20)"; return 1; }
 	done
 	for s in greedy beam5; do
 		[ $s = greedy ] && b=1 || b=5
 		g32=$(gorate "$o32" "$p" $s)
 		g8=$(gorate "$o8" "$p-int8" $s)
+		g8e=$(gorate "$o8e" "$p-int8" $s)
 		best=0 bestp=-
 		local line=""
 		for rp in float32 bf16 int8; do
@@ -128,8 +137,8 @@ precision() {
 			line="$line $rp ${v:--}"
 			if awk -v a="${v:-0}" -v b="$best" 'BEGIN { exit !(a > b) }'; then best=$v bestp=$rp; fi
 		done
-		printf 'precision %-6s %-6s threads %d: nmt float32 %s, int8 %s sent/s (int8/float32 %s); reference%s sent/s; int8/reference %s (%s) %s; float32/reference float32 %s\n' \
-			"$p" "$s" "$threads" "$g32" "$g8" "$(ratio "$g8" "$g32")" "$line" "$bestp" "$(ratio "$g8" "$best")" "$(ratio "$g32" "$(refrate "${r[float32]}" $b)")"
+		printf 'precision %-6s %-6s threads %d: nmt float32 %s, int8 %s, int8 encoder float32 %s sent/s (int8/float32 %s, %s); reference%s sent/s; int8/reference %s (%s) %s; float32/reference float32 %s\n' \
+			"$p" "$s" "$threads" "$g32" "$g8" "$g8e" "$(ratio "$g8" "$g32")" "$(ratio "$g8e" "$g32")" "$line" "$bestp" "$(ratio "$g8" "$best")" "$(ratio "$g32" "$(refrate "${r[float32]}" $b)")"
 	done
 }
 # OpenBLAS's kernels follow OPENBLAS_CORETYPE, which both sides inherit.
