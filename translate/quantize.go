@@ -58,8 +58,12 @@ type QuantizedTensor struct {
 // QuantizeReport says what Quantize wrote.
 type QuantizeReport struct {
 	Tensors  []QuantizedTensor `json:"tensors"`
-	InBytes  int64             `json:"in_bytes"`
-	OutBytes int64             `json:"out_bytes"`
+	InBytes  int64             `json:"in_bytes"`  // the input file
+	OutBytes int64             `json:"out_bytes"` // the int8 checkpoint
+	// The model's tensors alone (no optimizer state, no metadata), as
+	// read and as written.
+	ModelInBytes  int64 `json:"model_in_bytes"`
+	ModelOutBytes int64 `json:"model_out_bytes"`
 }
 
 // Quantize writes an int8 checkpoint of the float32 checkpoint in to out
@@ -106,6 +110,9 @@ func Quantize(in, out string, o QuantizeOptions) (*QuantizeReport, error) {
 		return nil
 	}
 	for _, b := range blobs {
+		if strings.HasPrefix(b.Name, "model.") {
+			rep.ModelInBytes += int64(len(b.Data))
+		}
 		switch {
 		case !strings.HasPrefix(b.Name, "model."):
 			continue // optimizer state
@@ -122,6 +129,9 @@ func Quantize(in, out string, o QuantizeOptions) (*QuantizeReport, error) {
 		if err := add("model."+transformer.OutputProjection, blobByName(blobs, "model."+sharedEmbedding(cfg))); err != nil {
 			return nil, err
 		}
+	}
+	for _, b := range outBlobs {
+		rep.ModelOutBytes += int64(len(b.Data))
 	}
 	meta := hdr.Meta
 	meta.OptimStep = 0

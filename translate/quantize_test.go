@@ -108,6 +108,23 @@ func TestQuantizeRoundTrip(t *testing.T) {
 	if rep.InBytes != a.Size() || rep.OutBytes != b.Size() {
 		t.Errorf("report sizes %d, %d; files %d, %d", rep.InBytes, rep.OutBytes, a.Size(), b.Size())
 	}
+	// The model's tensors: 4 bytes a value in float32; in int8, 1 a
+	// quantized value and 4 a row scale, the shared output projection's
+	// int8 copy added.
+	var want32, want8 int64
+	for _, f := range float {
+		want32 += 4 * int64(len(f.Values))
+	}
+	for _, s := range stored {
+		if s.DType == "int8" {
+			want8 += int64(len(s.Values)) + 4*s.Shape[0]
+		} else {
+			want8 += 4 * int64(len(s.Values))
+		}
+	}
+	if rep.ModelInBytes != want32 || rep.ModelOutBytes != want8 || rep.ModelOutBytes >= rep.ModelInBytes {
+		t.Errorf("model bytes %d -> %d, want %d -> %d", rep.ModelInBytes, rep.ModelOutBytes, want32, want8)
+	}
 }
 
 // checkStored compares an int8 checkpoint's tensors (dequantized) with

@@ -54,8 +54,9 @@ func quantizeCommand() *cli.Command {
 					worst = t
 				}
 			}
-			fmt.Printf("wrote %s: %d tensors in int8, %.1f MB (from %.1f MB, %.1fx smaller)\n", c.String("out"),
-				len(rep.Tensors), float64(rep.OutBytes)/1e6, float64(rep.InBytes)/1e6, float64(rep.InBytes)/float64(max(1, rep.OutBytes)))
+			fmt.Printf("wrote %s: %d tensors in int8, %.1f MB; the model's tensors %.1f MB against %.1f MB in float32 (%.1fx smaller); the input file %.1f MB (with the optimizer's state)\n",
+				c.String("out"), len(rep.Tensors), float64(rep.OutBytes)/1e6, float64(rep.ModelOutBytes)/1e6, float64(rep.ModelInBytes)/1e6,
+				float64(rep.ModelInBytes)/float64(max(1, rep.ModelOutBytes)), float64(rep.InBytes)/1e6)
 			fmt.Printf("largest relative RMS error %.3g%% (%s); every value within half its row's step\n", 100*worst.RelRMS, worst.Name)
 			if c.Bool("verbose") {
 				w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
