@@ -1,6 +1,7 @@
 package train
 
 import (
+	"runtime"
 	"sort"
 	"unsafe"
 
@@ -33,14 +34,19 @@ func Params(vs *nn.VarStore) []Param {
 }
 
 // AllVars returns every variable of vs (buffers too) sorted by name. The
-// tensors are copies sharing the current C handles: use them at once and
-// only for reading or Copy_, never for in-place ops that replace handles.
+// tensors are copies sharing the current C handles: use them for reading
+// or Copy_, never for in-place ops that replace handles. The store's own
+// tensors carry the finalizers that free those handles, so each copy
+// keeps vs reachable for as long as the copy is (TestAllVarsUnderGC):
+// a caller may drop the store and still read them.
 func AllVars(vs *nn.VarStore) []Param {
 	vars := vs.Variables()
 	out := make([]Param, 0, len(vars))
 	for name, v := range vars {
-		t := v
-		out = append(out, Param{Name: name, T: &t})
+		t := new(ts.Tensor)
+		*t = v
+		runtime.AddCleanup(t, func(*nn.VarStore) {}, vs)
+		out = append(out, Param{Name: name, T: t})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

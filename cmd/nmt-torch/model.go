@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand"
 	"os"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -122,15 +121,8 @@ func runModel(c *cli.Context) error {
 		return err
 	}
 	rep.Config = m.Config()
-	vars := vs.Variables()
-	names := make([]string, 0, len(vars))
-	for k := range vars {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		v := vars[k]
-		p := summarise(k, &v)
+	for _, v := range train.AllVars(vs) {
+		p := summarise(v.Name, v.T)
 		rep.Params = append(rep.Params, p)
 		rep.Total += p.Count
 	}
@@ -228,14 +220,8 @@ func gradNorms(m *transformer.Model, vs *nn.VarStore, n, L int, seed int64) (flo
 	loss.MustBackward()
 	sq := map[string]float64{}
 	var order []string
-	vars := vs.Variables()
-	names := make([]string, 0, len(vars))
-	for k := range vars {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		v := vars[k]
+	for _, p := range train.AllVars(vs) {
+		k, v := p.Name, p.T
 		l := transformer.LayerOf(k)
 		if _, ok := sq[l]; !ok {
 			order = append(order, l)
