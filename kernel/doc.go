@@ -34,8 +34,9 @@
 // and accumulate in float32 (csrc/bf16/mode.h is what gemm/ shares).
 //
 // csrc/common/ holds what the families share: guard.h (a C++ exception
-// becomes an error message for Go) and simd.h (eight-float vectors, built
-// per instruction set). csrc/tch/ is package tch's glue, csrc/dist/
+// becomes an error message for Go), simd.h (eight-float vectors; the
+// kernels are built per x86-64 level, NMT_CLONES) and isa.cpp (which
+// level the loader picked: ISA, printed by nmt env). csrc/tch/ is package tch's glue, csrc/dist/
 // package dist's c10d shim (its own library).
 //
 // Each kernel returns its result as a new tensor in the current ts.Scope

@@ -70,6 +70,7 @@ type envInfo struct {
 	BF16Why          string   `json:"bf16_why"`
 	Int8             string   `json:"int8"`
 	Int8Detail       string   `json:"int8_detail"`
+	KernelISA        string   `json:"kernel_isa"`
 	Threads          int      `json:"threads"`
 	Settings         []envVar `json:"settings"`
 	CPUs             int      `json:"cpus"`
@@ -99,6 +100,7 @@ func collectEnv() envInfo {
 		e.Settings = append(e.Settings, envVar{v.Name, v.Value(s), v.Default, v.Doc})
 	}
 	e.Int8, e.Int8Detail = kernel.Int8Engine()
+	_, e.KernelISA = kernel.ISA()
 	for _, b := range e.BLAS {
 		if strings.Contains(b, "openblas") || strings.Contains(b, "mkl") {
 			e.BLASOK = true
@@ -146,6 +148,7 @@ func (e envInfo) print() {
 	p("linear layers", e.GEMM+" ("+e.GEMMWhy+"; NMT_GEMM=auto|libtorch|onednn)")
 	p("bf16 products", e.BF16+" ("+e.BF16Why+"; NMT_BF16=auto|onednn|emulate|autocast|none)")
 	p("int8 products", e.Int8Detail+"; NMT_INT8=auto|onednn|portable")
+	p("nmt's kernels", "built for "+e.KernelISA+", picked by the CPU's features")
 	p("threads", fmt.Sprintf("%d libtorch intra-op threads, %d CPUs", e.Threads, e.CPUs))
 	p("OS", e.OS)
 	fmt.Println("runtime settings (kernel.Settings; docs/foundation.md):")

@@ -32,7 +32,11 @@ NMT_INLINE void attend_head_t(const float *q, float scale, const float *k, const
                               const float *mask, float *s, float *out) {
   const int64_t c8 = C8 > 0 ? C8 : dh / 8;
   auto at = [&](int64_t j) { return Slots ? off[j] : j * stride; };
-  nmt::v8f qv[C8 > 0 ? C8 : kMaxDh / 8], acc[C8 > 0 ? C8 : kMaxDh / 8];
+  // acc is zeroed by its initializer, not by a loop: GCC 12 compiles
+  // such a loop (made a memset) with the vectorized sums below wrongly
+  // for AVX2 with 16 vectors (dh 128): outputs 8.. came out 0
+  // (TestAttendOne, x86-64-v3 clones).
+  nmt::v8f qv[C8 > 0 ? C8 : kMaxDh / 8], acc[C8 > 0 ? C8 : kMaxDh / 8] = {};
   const nmt::v8f sc = nmt::splat8(scale);
   for (int64_t c = 0; c < c8; c++) qv[c] = nmt::load8(q + 8 * c) * sc;
   // Scores eight positions at a time: eight independent dot products,
@@ -63,7 +67,6 @@ NMT_INLINE void attend_head_t(const float *q, float scale, const float *k, const
   }
   const double sum = std::isinf(m) ? 0.0 : nmt::row_sum_exp(s, n, m, s);
   const float inv = sum > 0 ? static_cast<float>(1.0 / sum) : 0.0f;
-  for (int64_t c = 0; c < c8; c++) acc[c] = nmt::splat8(0);
   for (int64_t j = 0; j < n; j++) {
     const nmt::v8f w = nmt::splat8(s[j] * inv);
     const float *vj = v + at(j);

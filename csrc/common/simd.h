@@ -11,9 +11,12 @@
 #define NMT_INLINE inline __attribute__((always_inline))
 
 // NMT_CLONES builds a function for AVX-512, AVX2 with FMA and the baseline,
-// picked when the library loads (x86-64; elsewhere one build).
+// picked when the library loads (x86-64; elsewhere one build). The
+// x86-64 levels are picked by the CPU's features; a CPU model name
+// ("arch=haswell") is picked only on that model, and left every other
+// AVX2 CPU on the baseline. isa.cpp says which one runs.
 #if defined(__x86_64__)
-#define NMT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
+#define NMT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define NMT_CLONES
 #endif
