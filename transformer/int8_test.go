@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/nn"
 	"github.com/sugarme/gotch/ts"
 
 	"github.com/fixup-nmt/nmt/quant"
@@ -35,12 +36,7 @@ func TestInt8EveryNormInit(t *testing.T) {
 				cfg := tiny(c.norm, c.init)
 				cfg.Dim, cfg.FFNDim = 128, 160 // head size 32: the attention kernel
 				cfg.ShareDecoderInputOutput = share
-				vs, m := build(t, cfg, 3)
-				perturb(vs, 4)
-				vs8, m8 := build(t, cfg, 3)
-				perturb(vs8, 4)
-				m.SetTraining(false)
-				m8.SetTraining(false)
+				m, m8, vs8 := twins(t, cfg)
 				if err := m8.QuantizeInt8(nil); err != nil {
 					t.Fatal(err)
 				}
@@ -82,6 +78,19 @@ func TestInt8EveryNormInit(t *testing.T) {
 			})
 		}
 	}
+}
+
+// twins builds two models of cfg with the same perturbed weights, in
+// evaluation mode: m to stay float32, m8 (with its store) to quantize.
+func twins(t *testing.T, cfg transformer.Config) (m, m8 *transformer.Model, vs8 *nn.VarStore) {
+	t.Helper()
+	vs, m := build(t, cfg, 3)
+	perturb(vs, 4)
+	vs8, m8 = build(t, cfg, 3)
+	perturb(vs8, 4)
+	m.SetTraining(false)
+	m8.SetTraining(false)
+	return m, m8, vs8
 }
 
 // incremental checks m's steps (with a reorder into beams of 2) against
@@ -186,12 +195,7 @@ func TestQuantizeInt8KeepsFloat32(t *testing.T) {
 	defer outer.Close()
 	cfg := tiny("none", "fixup")
 	cfg.Dim, cfg.FFNDim = 128, 160
-	vs, m := build(t, cfg, 3)
-	perturb(vs, 4)
-	vs8, m8 := build(t, cfg, 3)
-	perturb(vs8, 4)
-	m.SetTraining(false)
-	m8.SetTraining(false)
+	m, m8, vs8 := twins(t, cfg)
 	var asked []string
 	err := m8.QuantizeInt8(func(name string) bool {
 		asked = append(asked, name)

@@ -49,15 +49,7 @@ func TestQuantizeCommand(t *testing.T) {
 	if dtype["decoder.layers.0.fc1.weight"] != "int8" || dtype["decoder.layers.0.fc1.bias"] != "float32" {
 		t.Errorf("nmt model: fc1's dtypes %q, %q", dtype["decoder.layers.0.fc1.weight"], dtype["decoder.layers.0.fc1.bias"])
 	}
-	input := "w1 w2 w3\nw5 w6\n"
-	var outs []string
-	for _, args := range [][]string{{"--checkpoint", q}, {"--checkpoint", ck, "--precision", "int8"}, {"--checkpoint", q, "--precision", "float32"}} {
-		o, errs, err := runCLI(t, input, append(args, "--beam", "2", "--max-len-b", "4", "--device", "cpu")...)
-		if err != nil || strings.Count(o, "\n") != 2 {
-			t.Fatalf("nmt translate %v: %q %v %s", args, o, err, errs)
-		}
-		outs = append(outs, o)
-	}
+	outs := translations(t, []string{"--checkpoint", q}, []string{"--checkpoint", ck, "--precision", "int8"}, []string{"--checkpoint", q, "--precision", "float32"})
 	if outs[0] != outs[1] {
 		t.Errorf("the int8 checkpoint translates %q, the float32 one in int8 %q", outs[0], outs[1])
 	}
@@ -66,14 +58,7 @@ func TestQuantizeCommand(t *testing.T) {
 	if out, _, err := runApp(t, "quantize", "--checkpoint", ck, "--out", qe, "--encoder", "float32"); err != nil || !strings.Contains(out, "tensors in int8") {
 		t.Fatalf("nmt quantize --encoder float32: %q, %v", out, err)
 	}
-	var encOuts []string
-	for _, args := range [][]string{{"--checkpoint", qe}, {"--checkpoint", ck, "--precision", "int8", "--int8-float32", "encoder"}} {
-		o, errs, err := runCLI(t, input, append(args, "--beam", "2", "--max-len-b", "4", "--device", "cpu")...)
-		if err != nil || strings.Count(o, "\n") != 2 {
-			t.Fatalf("nmt translate %v: %q %v %s", args, o, err, errs)
-		}
-		encOuts = append(encOuts, o)
-	}
+	encOuts := translations(t, []string{"--checkpoint", qe}, []string{"--checkpoint", ck, "--precision", "int8", "--int8-float32", "encoder"})
 	if encOuts[0] != encOuts[1] {
 		t.Errorf("--encoder float32 translates %q, --int8-float32 encoder %q", encOuts[0], encOuts[1])
 	}
@@ -93,4 +78,20 @@ func TestQuantizeCommand(t *testing.T) {
 			t.Errorf("nmt %v: %v, want %q", tc.args, err, tc.want)
 		}
 	}
+}
+
+// translations runs nmt translate with each args on two lines of the
+// tiny checkpoints' words (beam 2, at most 4 tokens) and returns each
+// output.
+func translations(t *testing.T, args ...[]string) []string {
+	t.Helper()
+	var outs []string
+	for _, a := range args {
+		o, errs, err := runCLI(t, "w1 w2 w3\nw5 w6\n", append(a, "--beam", "2", "--max-len-b", "4", "--device", "cpu")...)
+		if err != nil || strings.Count(o, "\n") != 2 {
+			t.Fatalf("nmt translate %v: %q %v %s", a, o, err, errs)
+		}
+		outs = append(outs, o)
+	}
+	return outs
 }
