@@ -133,11 +133,11 @@ precision() {
 		best=0 bestp=-
 		local line=""
 		for rp in float32 bf16 int8; do
-			v=$(refrate "${r[$rp]}" $b)
+			v=$(refrate "${r[$rp]}" $b || true) # "" for a precision left out
 			line="$line $rp ${v:--}"
 			if awk -v a="${v:-0}" -v b="$best" 'BEGIN { exit !(a > b) }'; then best=$v bestp=$rp; fi
 		done
-		printf 'precision %-6s %-6s threads %d: nmt float32 %s, int8 %s, int8 encoder float32 %s sent/s (int8/float32 %s, %s); reference%s sent/s; int8/reference %s (%s) %s; float32/reference float32 %s\n' \
+		printf 'precision %-6s %-6s threads %d: nmt float32 %s, int8 %s, int8 encoder float32 %s sent/s (int8/float32 %s, %s); reference%s sent/s; int8/fastest reference (%s) %s; float32/reference float32 %s\n' \
 			"$p" "$s" "$threads" "$g32" "$g8" "$g8e" "$(ratio "$g8" "$g32")" "$(ratio "$g8e" "$g32")" "$line" "$bestp" "$(ratio "$g8" "$best")" "$(ratio "$g32" "$(refrate "${r[float32]}" $b)")"
 	done
 }
