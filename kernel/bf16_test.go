@@ -13,25 +13,10 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
+	"github.com/fixup-nmt/nmt/internal/kerneltest"
 	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
-
-// withBF16Engine runs f with the named bf16 engine and restores the one in
-// use before; it skips where the engine cannot run here (oneDNN's on a
-// CPU without AVX-512).
-func withBF16Engine(t *testing.T, engine string, f func()) {
-	t.Helper()
-	restore, err := kernel.SetBF16(engine)
-	if err != nil {
-		t.Skip(err)
-	}
-	defer restore()
-	if got, _ := kernel.BF16Engine(); got != engine {
-		t.Fatalf("SetBF16(%q) chose %q", engine, got)
-	}
-	f()
-}
 
 // rounded is t's values rounded to bf16, as float64 (the exact inputs of
 // a bf16 product).
@@ -65,7 +50,7 @@ func TestBF16LinearMatchesRoundedProducts(t *testing.T) {
 	kernel.SetThreads(3)
 	for _, engine := range bf16Engines {
 		t.Run(engine, func(t *testing.T) {
-			withBF16Engine(t, engine, func() {
+			kerneltest.WithBF16Engine(t, engine, func() {
 				for _, tc := range []struct {
 					name string
 					x    []int64
@@ -152,7 +137,7 @@ func TestBF16MatmulMatchesRoundedProducts(t *testing.T) {
 	tch.LockThread()
 	for _, engine := range bf16Engines {
 		t.Run(engine, func(t *testing.T) {
-			withBF16Engine(t, engine, func() {
+			kerneltest.WithBF16Engine(t, engine, func() {
 				for _, masked := range []bool{false, true} {
 					s := ts.NewScope()
 					rng := rand.New(rand.NewPCG(5, 3))
@@ -232,7 +217,7 @@ func TestBF16LinearPacked(t *testing.T) {
 }
 
 func bf16LinearPacked(t *testing.T, engine string) {
-	withBF16Engine(t, engine, func() {
+	kerneltest.WithBF16Engine(t, engine, func() {
 		s := ts.NewScope()
 		defer s.Close()
 		rng := rand.New(rand.NewPCG(9, 9))
@@ -275,7 +260,7 @@ func bf16LinearPacked(t *testing.T, engine string) {
 // not.
 func TestWithBF16RestoresState(t *testing.T) {
 	tch.LockThread()
-	withBF16Engine(t, kernel.BF16Emulate, func() {
+	kerneltest.WithBF16Engine(t, kernel.BF16Emulate, func() {
 		kernel.WithBF16(gotch.CPU, func() {
 			kernel.WithBF16(gotch.CPU, func() {})
 			if !kernel.BF16Active() {
@@ -301,7 +286,7 @@ func TestWithBF16RestoresState(t *testing.T) {
 // goroutines outside WithBF16 never see it, however they share threads.
 // The goroutines here, as t.Run's, are not locked to their threads.
 func TestWithBF16HoldsThread(t *testing.T) {
-	withBF16Engine(t, kernel.BF16Emulate, func() {
+	kerneltest.WithBF16Engine(t, kernel.BF16Emulate, func() {
 		const workers, rounds = 6, 40
 		var wg sync.WaitGroup
 		errs := make(chan string, 2*workers*rounds)
@@ -340,7 +325,7 @@ func TestWithBF16HoldsThread(t *testing.T) {
 // float32's.
 func TestBF16AutocastEngine(t *testing.T) {
 	tch.LockThread()
-	withBF16Engine(t, kernel.BF16Autocast, func() {
+	kerneltest.WithBF16Engine(t, kernel.BF16Autocast, func() {
 		s := ts.NewScope()
 		defer s.Close()
 		rng := rand.New(rand.NewPCG(4, 4))
@@ -368,7 +353,7 @@ func TestBF16Errors(t *testing.T) {
 	if _, err := kernel.ConfigureBF16("fp8"); err == nil || !strings.Contains(err.Error(), "want auto, onednn, emulate, autocast or none") {
 		t.Errorf("NMT_BF16=fp8: %v", err)
 	}
-	withBF16Engine(t, kernel.BF16None, func() {
+	kerneltest.WithBF16Engine(t, kernel.BF16None, func() {
 		err := kernel.CheckBF16(gotch.CPU)
 		if err == nil || !strings.Contains(err.Error(), "NMT_BF16=none") {
 			t.Errorf("NMT_BF16=none: %v", err)

@@ -8,21 +8,10 @@ import (
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
+	"github.com/fixup-nmt/nmt/internal/kerneltest"
 	"github.com/fixup-nmt/nmt/kernel"
 	"github.com/fixup-nmt/nmt/tch"
 )
-
-// withBF16Engine runs f with the named bf16 engine (restoring the
-// process's setting after) or skips where it cannot run here.
-func withBF16Engine(t *testing.T, engine string, f func()) {
-	t.Helper()
-	restore, err := kernel.SetBF16(engine)
-	if err != nil {
-		t.Skip(err)
-	}
-	defer restore()
-	f()
-}
 
 // relDiff is |a - b| / |b| (Euclidean norms over all entries).
 func relDiff(a, b []float64) float64 {
@@ -45,7 +34,7 @@ func TestBF16ModelMatchesFloat32(t *testing.T) {
 	for _, engine := range []string{kernel.BF16Emulate, kernel.BF16OneDNN, kernel.BF16Autocast} {
 		for _, c := range []struct{ norm, init string }{{"post", "default"}, {"none", "fixup"}} {
 			t.Run(fmt.Sprintf("%s/%s/%s", engine, c.norm, c.init), func(t *testing.T) {
-				withBF16Engine(t, engine, func() {
+				kerneltest.WithBF16Engine(t, engine, func() {
 					outer := ts.NewScope()
 					defer outer.Close()
 					cfg := tiny(c.norm, c.init)
@@ -100,7 +89,7 @@ func TestBF16ModelMatchesFloat32(t *testing.T) {
 // log-probabilities within bf16's error, and float32's steps too.
 func TestBF16IncrementalDecoding(t *testing.T) {
 	tch.LockThread()
-	withBF16Engine(t, kernel.BF16Emulate, func() {
+	kerneltest.WithBF16Engine(t, kernel.BF16Emulate, func() {
 		outer := ts.NewScope()
 		defer outer.Close()
 		cfg := tiny("none", "fixup")
