@@ -69,6 +69,9 @@ func (o LoadOptions) check() error {
 	if _, _, err := o.Int8.check(); err != nil {
 		return fmt.Errorf("translate: int8 %w", err)
 	}
+	if (o.Int8.Encoder != Auto || o.Int8.Output != Auto) && (o.Precision == Float32 || o.Precision == BF16) {
+		return fmt.Errorf("translate: parts kept in float32 in int8 (--int8-float32) with precision %s: they apply to int8", o.Precision)
+	}
 	if o.Int8.Embeddings != Auto {
 		return fmt.Errorf("translate: int8 embeddings %q: the embeddings' precision is chosen in files (nmt quantize --embeddings), not at load", o.Int8.Embeddings)
 	}

@@ -237,7 +237,8 @@ func TestInt8BadInput(t *testing.T) {
 // stores the encoder's linear weights in float32 and the decoder's in
 // int8; that checkpoint translates as the float32 one loaded in int8
 // with its encoder kept in float32 (LoadOptions.Int8, --int8-float32
-// encoder). Bad values are refused by name.
+// encoder). Bad values, and parts kept in float32 for a float32 model,
+// are refused by name.
 func TestInt8EncoderFloat32(t *testing.T) {
 	dir := t.TempDir()
 	enc := filepath.Join(dir, "enc32.ckpt")
@@ -274,6 +275,7 @@ func TestInt8EncoderFloat32(t *testing.T) {
 	for _, o := range []translate.LoadOptions{
 		{Device: gotch.CPU, Precision: translate.Int8, Int8: translate.QuantizeOptions{Encoder: "bf16"}},
 		{Device: gotch.CPU, Precision: translate.Int8, Int8: translate.QuantizeOptions{Embeddings: translate.Int8}},
+		{Device: gotch.CPU, Precision: translate.Float32, Int8: translate.QuantizeOptions{Encoder: translate.Float32}},
 	} {
 		if _, err := translate.LoadWith([]string{toyPath()}, o); err == nil || !strings.Contains(err.Error(), "int8") {
 			t.Errorf("%+v: %v", o.Int8, err)

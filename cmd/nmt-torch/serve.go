@@ -59,7 +59,8 @@ func serveLoader(c *cli.Context) (func() ([]serve.Loaded, error), error) {
 		if _, err := serve.ReadModels(p); err != nil {
 			return nil, err
 		}
-		if _, err := loadOptions(c, gotch.CPU); err != nil {
+		base, err := loadOptions(c, gotch.CPU) // each model's device set below
+		if err != nil {
 			return nil, err
 		}
 		return func() ([]serve.Loaded, error) {
@@ -73,7 +74,8 @@ func serveLoader(c *cli.Context) (func() ([]serve.Loaded, error), error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s: model %q: %w", p, sp.Name, err)
 				}
-				lo, _ := loadOptions(c, dev) // checked above
+				lo := base
+				lo.Device = dev
 				m, err := translate.LoadWith(sp.Checkpoints, lo)
 				if err != nil {
 					return nil, fmt.Errorf("%s: model %q: %w", p, sp.Name, err)
